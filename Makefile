@@ -1,0 +1,45 @@
+# The two commands of README.md's quick start: `make run` and `make check`.
+# Everything else is CMake (build/) and CTest.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= 2
+
+.PHONY: all deps build run check check-asan check-fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	@scripts/run.sh
+
+# Every test of the normal build (unit, API, browser), then CTest's summary.
+check: build
+	@mkdir -p var
+	@ctest --test-dir $(BUILD) -j$(JOBS) --output-on-failure
+
+# The unit and API tests again under AddressSanitizer and UBSan.
+check-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DWARROOM_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --test-dir $(ASAN_BUILD) -j$(JOBS) --output-on-failure -LE web
+
+# Short libFuzzer runs of every parser harness (clang).
+check-fuzz: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DWARROOM_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	@ctest --test-dir $(FUZZ_BUILD) -j$(JOBS) --output-on-failure
+
+bench: build
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,72 @@
+/* /api/v1/orgs/{id}/assets and /api/v1/assets/{id}. */
+#include "api/api.h"
+#include "api/handlers.h"
+#include "registry/registry.h"
+
+void api_assets_list(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t org_id;
+	json_t *items;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &org_id))
+		return;
+	if (asset_list(rq->db, &rq->actor, org_id, &items, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_assets_create(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t org_id;
+	json_t *body, *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &org_id) || api_body_object(rq, rs, &body))
+		return;
+	int rc = asset_create(rq->db, &rq->actor, org_id, body, &out, &e);
+	json_decref(body);
+	if (rc)
+		api_error(rs, &e);
+	else
+		api_reply(rs, 201, out);
+}
+
+void api_assets_get(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id;
+	json_t *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id))
+		return;
+	if (asset_get(rq->db, &rq->actor, id, &out, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, out);
+}
+
+void api_assets_patch(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id;
+	json_t *body, *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
+		return;
+	int rc = asset_update(rq->db, &rq->actor, id, body, &out, &e);
+	json_decref(body);
+	if (rc)
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, out);
+}
+
+void api_assets_delete(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id))
+		return;
+	if (asset_delete(rq->db, &rq->actor, id, &e))
+		api_error(rs, &e);
+	else
+		api_no_content(rs);
+}

@@ -1,0 +1,309 @@
+#include "base/ip.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The longest sensible input after trimming:
+ * "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" is 49 characters. */
+#define IP_INPUT_MAX 64
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int prefix_valid(const struct ip_prefix *p)
+{
+	if (!p)
+		return 0;
+	if (p->family == 4)
+		return p->len >= 0 && p->len <= 32;
+	if (p->family == 6)
+		return p->len >= 0 && p->len <= 128;
+	return 0;
+}
+
+/* The byte mask for byte i of a prefix of len bits. */
+static unsigned char mask_byte(int len, int i)
+{
+	int bits = len - 8 * i;
+	if (bits >= 8)
+		return 0xff;
+	if (bits <= 0)
+		return 0;
+	return (unsigned char)(0xffu << (8 - bits));
+}
+
+/* 1 when the first len bits of a and b are equal. */
+static int bits_equal(const unsigned char *a, const unsigned char *b, int len)
+{
+	for (int i = 0; i * 8 < len; i++) {
+		unsigned char m = mask_byte(len, i);
+		if ((a[i] & m) != (b[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
+static int bad_syntax(const char *field, struct wr_err *e, int allow_prefix)
+{
+	if (allow_prefix)
+		return wr_err_set(e, WR_EINVAL, field,
+				  "is not an IP address or prefix: expected e.g. 192.0.2.0/24, "
+				  "192.0.2.1 or 2001:db8::/32");
+	return wr_err_set(e, WR_EINVAL, field,
+			  "is not an IP address: expected e.g. 192.0.2.1 or 2001:db8::1");
+}
+
+/* Dotted quad, exactly four decimal numbers 0..255 without leading zeros.
+ * s has n bytes and only digits and dots (checked by the caller). */
+static int parse_v4(const char *s, size_t n, unsigned char out[4], const char *field,
+		    struct wr_err *e, int allow_prefix)
+{
+	size_t i = 0;
+	for (int octet = 0; octet < 4; octet++) {
+		size_t start = i;
+		unsigned v = 0;
+		while (i < n && is_digit((unsigned char)s[i])) {
+			if (i - start < 4)
+				v = v * 10 + (unsigned)(s[i] - '0');
+			i++;
+		}
+		size_t digits = i - start;
+		if (digits == 0)
+			return bad_syntax(field, e, allow_prefix);
+		if (digits > 3 || v > 255)
+			return wr_err_set(e, WR_EINVAL, field,
+					  "has IPv4 number %.*s, which is over 255",
+					  (int)(digits > 20 ? 20 : digits), s + start);
+		if (digits > 1 && s[start] == '0')
+			return wr_err_set(e, WR_EINVAL, field,
+					  "has IPv4 number %.*s with a leading zero, which is "
+					  "ambiguous (octal or decimal?): write %u",
+					  (int)digits, s + start, v);
+		out[octet] = (unsigned char)v;
+		if (octet < 3) {
+			if (i >= n || s[i] != '.')
+				return bad_syntax(field, e, allow_prefix);
+			i++;
+		}
+	}
+	if (i != n)
+		return bad_syntax(field, e, allow_prefix);
+	return 0;
+}
+
+/* The prefix length after '/': 1..3 digits, no leading zero, <= max. */
+static int parse_len(const char *s, size_t n, int max, int family, int *len,
+		     const char *field, struct wr_err *e)
+{
+	if (n == 0)
+		return wr_err_set(e, WR_EINVAL, field, "has no prefix length after /");
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return wr_err_set(e, WR_EINVAL, field,
+					  "has a prefix length that is not a number: expected "
+					  "/0 to /%d after the address",
+					  max);
+	if (n > 1 && s[0] == '0')
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has prefix length /%.*s with a leading zero: write it "
+				  "without",
+				  (int)(n > 20 ? 20 : n), s);
+	if (n > 3)
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has prefix length /%.*s, out of range for IPv%d (0..%d)",
+				  (int)(n > 20 ? 20 : n), s, family, max);
+	int v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	if (v > max)
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has prefix length /%d, out of range for IPv%d (0..%d)", v,
+				  family, max);
+	*len = v;
+	return 0;
+}
+
+static int parse_common(const char *s, const char *field, struct ip_prefix *out,
+			struct wr_err *e, int allow_prefix)
+{
+	struct ip_prefix p;
+	memset(&p, 0, sizeof p);
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (!s || !out)
+		return wr_err_set(e, WR_EINVAL, field, "is missing");
+
+	size_t n = strlen(s);
+	while (n > 0 && is_space((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0)
+		return wr_err_set(e, WR_EINVAL, field, "is empty");
+	if (n > IP_INPUT_MAX)
+		return wr_err_set(e, WR_EINVAL, field, "is too long to be an IP %s",
+				  allow_prefix ? "address or prefix" : "address");
+
+	const char *slash = memchr(s, '/', n);
+	if (slash && !allow_prefix)
+		return wr_err_set(e, WR_EINVAL, field,
+				  "must be a single address, without a /prefix length");
+	size_t alen = slash ? (size_t)(slash - s) : n;
+
+	if (memchr(s, '%', alen))
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has a zone id (%%...), which is not allowed: give the "
+				  "address without it");
+	if (alen > 0 && (s[0] == '[' || s[alen - 1] == ']'))
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has brackets: give the address without [ ]");
+
+	int has_colon = memchr(s, ':', alen) != NULL;
+	int only_v4_chars = alen > 0;
+	for (size_t i = 0; i < alen; i++)
+		if (!is_digit((unsigned char)s[i]) && s[i] != '.')
+			only_v4_chars = 0;
+
+	int rc;
+	if (has_colon) {
+		char tmp[IP_INPUT_MAX + 1];
+		memcpy(tmp, s, alen);
+		tmp[alen] = '\0';
+		if (inet_pton(AF_INET6, tmp, p.addr) != 1)
+			return wr_err_set(e, WR_EINVAL, field,
+					  "is not a valid IPv6 address: expected e.g. "
+					  "2001:db8::1%s",
+					  allow_prefix ? " or 2001:db8::/32" : "");
+		p.family = 6;
+	} else if (only_v4_chars) {
+		rc = parse_v4(s, alen, p.addr, field, e, allow_prefix);
+		if (rc)
+			return rc;
+		p.family = 4;
+	} else {
+		return bad_syntax(field, e, allow_prefix);
+	}
+
+	int max = p.family == 4 ? 32 : 128;
+	p.len = max;
+	if (slash) {
+		rc = parse_len(slash + 1, n - alen - 1, max, p.family, &p.len, field, e);
+		if (rc)
+			return rc;
+	}
+
+	/* ::ffff:a.b.c.d is the IPv4 address a.b.c.d (see ip.h). */
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (p.family == 6 && p.len >= 96 && memcmp(p.addr, mapped, sizeof mapped) == 0) {
+		unsigned char v4[4];
+		memcpy(v4, p.addr + 12, 4);
+		memset(p.addr, 0, sizeof p.addr);
+		memcpy(p.addr, v4, 4);
+		p.family = 4;
+		p.len -= 96;
+	}
+
+	struct ip_prefix net = p;
+	for (int i = 0; i < 16; i++)
+		net.addr[i] &= mask_byte(net.len, i);
+	if (memcmp(net.addr, p.addr, sizeof p.addr) != 0) {
+		char text[IP_PREFIX_TEXT_MAX];
+		if (ip_prefix_format(&net, text, sizeof text) != 0)
+			return wr_err_set(e, WR_EINTERNAL, field, "cannot be formatted");
+		return wr_err_set(e, WR_EINVAL, field, "has host bits set: did you mean %s?",
+				  text);
+	}
+	*out = p;
+	return 0;
+}
+
+int ip_prefix_parse(const char *s, const char *field, struct ip_prefix *out, struct wr_err *e)
+{
+	return parse_common(s, field, out, e, 1);
+}
+
+int ip_addr_parse(const char *s, const char *field, struct ip_prefix *out, struct wr_err *e)
+{
+	return parse_common(s, field, out, e, 0);
+}
+
+int ip_prefix_format(const struct ip_prefix *p, char *buf, size_t n)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (!buf || n == 0)
+		return WR_EINVAL;
+	buf[0] = '\0';
+	if (!prefix_valid(p))
+		return WR_EINVAL;
+	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, a, sizeof a))
+		return WR_EINVAL;
+	int k = snprintf(buf, n, "%s/%d", a, p->len);
+	if (k < 0 || (size_t)k >= n) {
+		buf[0] = '\0';
+		return WR_EINVAL;
+	}
+	return 0;
+}
+
+void ip_prefix_range(const struct ip_prefix *p, unsigned char lo[16], unsigned char hi[16])
+{
+	unsigned char full[16];
+	int len;
+	memset(lo, 0, 16);
+	memset(hi, 0, 16);
+	if (!prefix_valid(p))
+		return;
+	if (p->family == 4) {
+		memset(full, 0, 10);
+		full[10] = 0xff;
+		full[11] = 0xff;
+		memcpy(full + 12, p->addr, 4);
+		len = 96 + p->len;
+	} else {
+		memcpy(full, p->addr, 16);
+		len = p->len;
+	}
+	for (int i = 0; i < 16; i++) {
+		unsigned char m = mask_byte(len, i);
+		lo[i] = full[i] & m;
+		hi[i] = (unsigned char)(full[i] | (unsigned char)~m);
+	}
+}
+
+void ip_range_hex(const unsigned char a[16], char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = hex[a[i] >> 4];
+		out[2 * i + 1] = hex[a[i] & 0x0f];
+	}
+	out[32] = '\0';
+}
+
+int ip_prefix_overlaps(const struct ip_prefix *a, const struct ip_prefix *b)
+{
+	if (!prefix_valid(a) || !prefix_valid(b) || a->family != b->family)
+		return 0;
+	int len = a->len < b->len ? a->len : b->len;
+	return bits_equal(a->addr, b->addr, len);
+}
+
+int ip_prefix_contains(const struct ip_prefix *net, const struct ip_prefix *addr_or_subnet)
+{
+	const struct ip_prefix *x = addr_or_subnet;
+	if (!prefix_valid(net) || !prefix_valid(x) || net->family != x->family)
+		return 0;
+	if (net->len > x->len)
+		return 0;
+	return bits_equal(net->addr, x->addr, net->len);
+}

@@ -1,0 +1,60 @@
+/* warroom import orgs|contacts|providers|assets FILE.csv (FILE may be -):
+ * all lines or none (registry/import.h). */
+#include "cli/cli.h"
+#include "registry/import.h"
+#include "store/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: warroom import orgs|contacts|providers|assets FILE.csv"
+			" (- reads standard input; the columns are in docs/csv.md)\n");
+	return 2;
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+	enum import_kind kind;
+	if (argc != 3 || import_kind_parse(argv[1], &kind))
+		return usage();
+	const char *path = argv[2];
+	int from_stdin = !strcmp(path, "-");
+	const char *label = from_stdin ? "stdin" : path;
+	FILE *in = from_stdin ? stdin : fopen(path, "rb");
+	if (!in) {
+		fprintf(stderr, "%s: %s: cannot open: %s\n", c->prog, path, strerror(errno));
+		return 1;
+	}
+	struct stat sb;
+	if (!from_stdin && fstat(fileno(in), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "%s: %s: is a directory, not a CSV file\n", c->prog, path);
+		fclose(in);
+		return 1;
+	}
+	sqlite3 *db;
+	if (cli_open_db(c, &db)) {
+		if (!from_stdin)
+			fclose(in);
+		return 1;
+	}
+	struct import_result r;
+	struct wr_err e = {0};
+	int rc = registry_import_csv(db, &c->actor, kind, in, &r, &e);
+	db_close(db);
+	if (!from_stdin)
+		fclose(in);
+	if (rc == WR_EINVAL) {
+		import_errors_print(&r, label, stderr);
+		fprintf(stderr, "%s: %s\n", c->prog, e.message);
+	} else if (rc == 0) {
+		import_result_print(&r, label, stdout, stderr);
+	}
+	import_result_release(&r);
+	if (rc && rc != WR_EINVAL)
+		return cli_fail(c, &e);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+/* warroom init: creates the database or applies the missing migrations. */
+#include "cli/cli.h"
+#include "store/db.h"
+
+#include <stdio.h>
+
+int cmd_init(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: warroom init\n");
+		return 2;
+	}
+	struct wr_err e = {0};
+	sqlite3 *db;
+	if (db_open(c->db_path, 1, &db, &e))
+		return cli_fail(c, &e);
+	int applied = 0;
+	int rc = db_migrate(db, &applied, &e);
+	int version = db_schema_version(db);
+	db_close(db);
+	if (rc)
+		return cli_fail(c, &e);
+	printf("%s: schema version %d (%d migration%s applied)\n", c->db_path, version, applied,
+	       applied == 1 ? "" : "s");
+	return 0;
+}

@@ -1,0 +1,98 @@
+#include "jobs/jobs.h"
+#include "base/log.h"
+#include "store/db.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+struct job {
+	const char *name;
+	int every;          /* seconds */
+	const char *sql;    /* maintenance statement */
+	time_t next;
+};
+
+/* Expired sessions are swept at login too; this keeps an idle server tidy.
+ * The checkpoint keeps the WAL file from growing under steady reads. */
+static struct job jobs[] = {
+	{"sessions.sweep", 600, "DELETE FROM sessions WHERE expires_at < unixepoch()", 0},
+	{"wal.checkpoint", 300, "PRAGMA wal_checkpoint(PASSIVE)", 0},
+};
+#define N_JOBS (sizeof jobs / sizeof jobs[0])
+
+static pthread_t thread;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int stopping;
+static int running;
+static atomic_uint_fast64_t due;
+static sqlite3 *jobs_db;
+
+static void *scheduler(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		time_t now = time(NULL), soonest = now + 3600;
+		uint64_t n_due = 0;
+		for (size_t i = 0; i < N_JOBS; i++)
+			if (jobs[i].next <= now)
+				n_due++;
+		atomic_store(&due, n_due);
+		for (size_t i = 0; i < N_JOBS && !stopping; i++) {
+			if (jobs[i].next <= now) {
+				pthread_mutex_unlock(&lock);
+				struct wr_err e = {0};
+				if (db_exec(jobs_db, jobs[i].sql, &e))
+					log_warn("job %s: %s", jobs[i].name, e.message);
+				pthread_mutex_lock(&lock);
+				jobs[i].next = now + jobs[i].every;
+				atomic_fetch_sub(&due, 1);
+			}
+			if (jobs[i].next < soonest)
+				soonest = jobs[i].next;
+		}
+		struct timespec until = {soonest, 0};
+		if (!stopping)
+			pthread_cond_timedwait(&wake, &lock, &until);
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+int jobs_start(const char *db_path, struct wr_err *e)
+{
+	int rc = db_open(db_path, 0, &jobs_db, e);
+	if (rc)
+		return rc;
+	stopping = 0;
+	time_t now = time(NULL);
+	for (size_t i = 0; i < N_JOBS; i++)
+		jobs[i].next = now + 5;
+	if (pthread_create(&thread, NULL, scheduler, NULL)) {
+		db_close(jobs_db);
+		return wr_err_set(e, WR_EINTERNAL, "", "cannot start the job scheduler");
+	}
+	running = 1;
+	return 0;
+}
+
+void jobs_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	db_close(jobs_db);
+	jobs_db = NULL;
+	running = 0;
+}
+
+uint64_t jobs_queue_depth(void)
+{
+	return atomic_load(&due);
+}

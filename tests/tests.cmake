@@ -1,0 +1,34 @@
+# Every tests/unit/test_*.c is one cmocka program and one CTest test.
+file(GLOB UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(src ${UNIT_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE wrcore PkgConfig::CMOCKA)
+  add_test(NAME unit/${name} COMMAND ${name})
+  set_tests_properties(unit/${name} PROPERTIES LABELS unit)
+endforeach()
+
+# Source rules no compiler flag enforces (banned functions and the like).
+add_test(NAME lint/source COMMAND ${CMAKE_SOURCE_DIR}/tools/check-source.sh ${CMAKE_SOURCE_DIR})
+
+# End-to-end API tests: a real `warroom serve` on a free loopback port.
+find_program(PYTHON3 python3 REQUIRED)
+file(GLOB API_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/api/test_*.py)
+foreach(src ${API_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_test(NAME api/${name} COMMAND ${PYTHON3} ${src})
+  set_tests_properties(api/${name} PROPERTIES LABELS api TIMEOUT 300
+    ENVIRONMENT "WARROOM_BIN=$<TARGET_FILE:warroom>;WARROOM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endforeach()
+
+# Browser tests in Debian's Chromium; not part of the sanitizer build.
+option(WARROOM_WEB_TESTS "Run the browser tests" ON)
+if(WARROOM_WEB_TESTS AND NOT WARROOM_SANITIZE)
+  file(GLOB WEB_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/web/test_*.mjs)
+  foreach(src ${WEB_TESTS})
+    get_filename_component(name ${src} NAME_WE)
+    add_test(NAME web/${name} COMMAND node ${src})
+    set_tests_properties(web/${name} PROPERTIES LABELS web TIMEOUT 300
+      ENVIRONMENT "WARROOM_BIN=$<TARGET_FILE:warroom>;WARROOM_SOURCE_DIR=${CMAKE_SOURCE_DIR};WARROOM_ARTIFACTS=${CMAKE_BINARY_DIR}/artifacts")
+  endforeach()
+endif()
