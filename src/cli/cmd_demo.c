@@ -1,5 +1,4 @@
 /* warroom demo: loads the demo data into an empty database. */
-#include "base/timeutil.h"
 #include "cli/cli.h"
 #include "registry/demo.h"
 #include "store/db.h"
@@ -18,15 +17,13 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		return 1;
 	struct demo_summary s;
 	struct wr_err e = {0};
-	double t0 = time_monotonic();
 	int rc = demo_load(db, &c->actor, &s, &e);
-	double took = time_monotonic() - t0;
 	db_close(db);
 	if (rc)
 		return cli_fail(c, &e);
 	printf("demo: %d municipalities, %d provinces, %d past municipalities, %d providers,"
-	       " %d contacts, %d assets (%d towns deliberately incomplete; %.2f s)\n",
+	       " %d contacts, %d assets (%d towns deliberately incomplete)\n",
 	       s.municipalities, s.provinces, s.past, s.providers, s.contacts, s.assets,
-	       s.incomplete, took);
+	       s.incomplete);
 	return 0;
 }

@@ -131,8 +131,9 @@ static const char *v(const struct imp *m, const char *name)
 
 /* ---- messages ---- */
 
-static void msg_add(struct import_msg **list, size_t *n, long line, const char *column,
-		    const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static void msg_add(struct import_msg **list, size_t *n,
+							    long line, const char *column,
+							    const char *fmt, va_list ap)
 {
 	if (*n >= IMPORT_MAX_MESSAGES)
 		return;
