@@ -44,14 +44,6 @@ static int check_org_kind(sqlite3 *db, int64_t id, const char *field, int provid
 	return rc;
 }
 
-/* Runs one prepared write; the statement is finalised. */
-static int step_done(sqlite3 *db, sqlite3_stmt *st, struct wr_err *e)
-{
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(db, e);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int account_add(sqlite3 *db, const struct actor *by, const char *name, enum role role,
 		int64_t org_id, int64_t provider_id, const char *password, struct wr_err *e)
 {
@@ -92,7 +84,7 @@ int account_add(sqlite3 *db, const struct actor *by, const char *name, enum role
 		sqlite3_bind_int64(st, 4, provider_id);
 	sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, e))) {
+	if ((rc = db_step_done(db, st, e))) {
 		if (rc == WR_ECONFLICT)
 			wr_err_set(e, WR_ECONFLICT, "name", "a user named %s exists", name);
 		goto out;
@@ -127,7 +119,7 @@ static int update_user(sqlite3 *db, const struct actor *by, const char *sql, con
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (text)
 		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto out;
 	if (sqlite3_changes(db) == 0) {
 		rc = wr_err_set(e, WR_ENOTFOUND, "name", "no user named %s", name);
@@ -137,7 +129,7 @@ static int update_user(sqlite3 *db, const struct actor *by, const char *sql, con
 				 " (SELECT id FROM users WHERE name = ?)", &st, e)))
 		goto out;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto out;
 	json_t *d = json_pack("{s:s}", "name", name);
 	rc = journal_append_named(db, by->name, action, "user", name, d, e);
@@ -245,7 +237,7 @@ int token_create(sqlite3 *db, const struct actor *by, const char *name, const ch
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto out;
 	if (sqlite3_changes(db) == 0) {
 		rc = wr_err_set(e, WR_ENOTFOUND, "name", "no active user named %s", name);
@@ -280,7 +272,7 @@ int token_revoke(sqlite3 *db, const struct actor *by, int64_t id, struct wr_err 
 		goto out;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
-	if ((rc = step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto out;
 	if (sqlite3_changes(db) == 0) {
 		rc = wr_err_set(e, WR_ENOTFOUND, "id", "no active token with id %lld", (long long)id);

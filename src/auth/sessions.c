@@ -73,12 +73,8 @@ int session_login(sqlite3 *db, const struct login_throttles *t, const char *addr
 	if ((rc = db_prepare(db, "DELETE FROM sessions WHERE expires_at < ?", &st, e)))
 		goto out;
 	sqlite3_bind_int64(st, 1, now);
-	int s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE) {
-		rc = db_fail(db, e);
+	if ((rc = db_step_done(db, st, e)))
 		goto out;
-	}
 	if ((rc = db_prepare(db, "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at,"
 				 " expires_at) VALUES (?,?,?,?,?)", &st, e)))
 		goto out;
@@ -87,12 +83,8 @@ int session_login(sqlite3 *db, const struct login_throttles *t, const char *addr
 	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, at, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now + SESSION_TTL);
-	s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE) {
-		rc = db_fail(db, e);
+	if ((rc = db_step_done(db, st, e)))
 		goto out;
-	}
 	json_t *d = json_pack("{s:s}", "address", addr);
 	rc = journal_append(db, a->name, "session.login", "user", uid, d, e);
 	json_decref(d);
@@ -144,12 +136,8 @@ int session_logout(sqlite3 *db, const struct actor *a, const char *session, stru
 	if ((rc = db_prepare(db, "DELETE FROM sessions WHERE id_hash = ?", &st, e)))
 		goto out;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	int s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE) {
-		rc = db_fail(db, e);
+	if ((rc = db_step_done(db, st, e)))
 		goto out;
-	}
 	if (!(rc = journal_append(db, a->name, "session.logout", "user", a->user_id, NULL, e)))
 		return db_commit(db, e);
 out:

@@ -543,7 +543,6 @@ int asset_create(sqlite3 *db, const struct actor *a, int64_t org_id, const json_
 	struct asset_rec r;
 	memset(&r, 0, sizeof r);
 	r.org_id = org_id;
-	json_t *det = NULL, *o = NULL;
 	sqlite3_stmt *st;
 	int rc = db_begin(db, e);
 	if (rc)
@@ -568,25 +567,9 @@ int asset_create(sqlite3 *db, const struct actor *a, int64_t org_id, const json_
 	}
 	sqlite3_finalize(st);
 	r.id = sqlite3_last_insert_rowid(db);
-	det = asset_json(&r);
-	if (!det) {
-		rc = wr_err_set(e, WR_ENOMEM, "", "out of memory");
-		goto fail;
-	}
-	if ((rc = journal_append(db, a->name, "asset.create", "asset", r.id, det, e)) ||
-	    (rc = asset_get(db, a, r.id, &o, e)))
-		goto fail;
-	json_decref(det);
-	if ((rc = db_commit(db, e))) {
-		json_decref(o);
-		return rc;
-	}
-	give(out, o);
-	return 0;
+	return reg_finish(db, a, "asset.create", "asset", r.id, asset_json(&r), asset_get, out, e);
 fail:
 	db_rollback(db);
-	json_decref(det);
-	json_decref(o);
 	return rc;
 }
 
@@ -727,7 +710,7 @@ int asset_delete(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *
 	if ((rc = db_prepare(db, "DELETE FROM assets WHERE id = ?1", &st, e)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = reg_step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto fail;
 	det = asset_json(&r);
 	if (!det) {

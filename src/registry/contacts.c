@@ -348,7 +348,6 @@ int contact_create(sqlite3 *db, const struct actor *a, int64_t org_id, const jso
 	memset(&r, 0, sizeof r);
 	r.org_id = org_id;
 	int touched = 0;
-	json_t *o = NULL;
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -366,25 +365,13 @@ int contact_create(sqlite3 *db, const struct actor *a, int64_t org_id, const jso
 	bind_contact(st, &r);
 	sqlite3_bind_int64(st, 9, org_id);
 	sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
-	if ((rc = reg_step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto fail;
 	r.id = sqlite3_last_insert_rowid(db);
-	o = contact_json(&r);
-	if (!o) {
-		rc = wr_err_set(e, WR_ENOMEM, "", "out of memory");
-		goto fail;
-	}
-	if ((rc = journal_append(db, a->name, "contact.create", "contact", r.id, o, e)))
-		goto fail;
-	if ((rc = db_commit(db, e))) {
-		json_decref(o);
-		return rc;
-	}
-	give(out, o);
-	return 0;
+	return reg_finish(db, a, "contact.create", "contact", r.id, contact_json(&r), contact_get,
+			  out, e);
 fail:
 	db_rollback(db);
-	json_decref(o);
 	return rc;
 }
 
@@ -429,7 +416,7 @@ int contact_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t 
 		bind_contact(st, &r);
 		sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 10, id);
-		if ((rc = reg_step_done(db, st, e)))
+		if ((rc = db_step_done(db, st, e)))
 			goto fail;
 		det = json_pack("{s:I,s:O}", "org_id", (json_int_t)r.org_id, "changes", changes);
 		if (!det) {
@@ -471,7 +458,7 @@ int contact_delete(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err
 	if ((rc = db_prepare(db, "DELETE FROM contacts WHERE id = ?1", &st, e)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = reg_step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto fail;
 	det = contact_json(&r);
 	if (!det) {

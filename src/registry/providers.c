@@ -199,7 +199,6 @@ int provider_create(sqlite3 *db, const struct actor *a, const json_t *fields, js
 	int rc = provider_name(fields, 1, name, sizeof name, &given, e);
 	if (rc || (rc = db_begin(db, e)))
 		return rc;
-	json_t *det = NULL, *o = NULL;
 	char now[40];
 	time_now_rfc3339(now, sizeof now);
 	sqlite3_stmt *st;
@@ -215,25 +214,10 @@ int provider_create(sqlite3 *db, const struct actor *a, const json_t *fields, js
 	}
 	sqlite3_finalize(st);
 	int64_t id = sqlite3_last_insert_rowid(db);
-	det = json_pack("{s:s}", "name", name);
-	if (!det) {
-		rc = wr_err_set(e, WR_ENOMEM, "", "out of memory");
-		goto fail;
-	}
-	if ((rc = journal_append(db, a->name, "provider.create", "provider", id, det, e)) ||
-	    (rc = provider_fetch(db, a, id, &o, e)))
-		goto fail;
-	json_decref(det);
-	if ((rc = db_commit(db, e))) {
-		json_decref(o);
-		return rc;
-	}
-	give(out, o);
-	return 0;
+	return reg_finish(db, a, "provider.create", "provider", id, json_pack("{s:s}", "name", name),
+			  provider_fetch, out, e);
 fail:
 	db_rollback(db);
-	json_decref(det);
-	json_decref(o);
 	return rc;
 }
 
@@ -481,7 +465,7 @@ int provider_client_set(sqlite3 *db, const struct actor *a, int64_t provider_id,
 		sqlite3_bind_int64(st, 2, org_id);
 		sqlite3_bind_text(st, 3, services, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-		if ((rc = reg_step_done(db, st, e)))
+		if ((rc = db_step_done(db, st, e)))
 			goto fail;
 		det = json_pack("{s:I,s:s,s:o,s:o}", "org_id", (json_int_t)org_id, "org_name",
 				org_name, "services", reg_services_json(services), "old_services",
@@ -561,7 +545,7 @@ int provider_client_remove(sqlite3 *db, const struct actor *a, int64_t provider_
 		goto fail;
 	sqlite3_bind_int64(st, 1, provider_id);
 	sqlite3_bind_int64(st, 2, org_id);
-	if ((rc = reg_step_done(db, st, e)))
+	if ((rc = db_step_done(db, st, e)))
 		goto fail;
 	det = json_pack("{s:I,s:o}", "org_id", (json_int_t)org_id, "services",
 			reg_services_json(old));

@@ -1,6 +1,6 @@
 /* Shared by the registry's own files (orgs.c, contacts.c, providers.c,
  * assets.c): scope look-ups, field readers that tell "absent" from
- * "cleared", and the pieces org_get() borrows from the other files.
+ * "cleared" (common.c), and the pieces org_get() borrows from the other files.
  * Not for use outside src/registry/. */
 #ifndef WR_REGISTRY_INTERNAL_H
 #define WR_REGISTRY_INTERNAL_H
@@ -16,7 +16,7 @@
 /* Room for a scope condition from scope_org_sql() (or our own variants). */
 #define REG_SCOPE_MAX 512
 
-/* ---- scope (orgs.c) ---- */
+/* ---- scope (common.c) ---- */
 
 /* The condition under which the actor sees an organisation's reference
  * data (name, NIS, province, ...): like scope_org_sql(), except that a
@@ -34,7 +34,11 @@ int reg_org_check_detail_edit(sqlite3 *db, const struct actor *a, int64_t org_id
 /* The 403 for an actor that sees an object but may not change it. */
 int reg_forbidden(const struct actor *a, struct wr_err *e);
 
-/* ---- field readers (orgs.c) ----
+/* The entry of list equal to s ignoring ASCII case and surrounding white
+ * space, or NULL. */
+const char *reg_match_word(const char *const list[], const char *s);
+
+/* ---- field readers (common.c) ----
  * Each reads obj[key]: *state is REG_ABSENT (no such key), REG_CLEAR (JSON
  * null, or a string that is empty after trimming: "empty = absent" for
  * CSV lines and cleared form fields) or REG_SET. A wrong type is WR_EINVAL
@@ -55,20 +59,29 @@ int reg_get_bool(const json_t *obj, const char *key, int *out, enum reg_state *s
 int reg_clean_text(const char *in, const char *field, size_t max_chars, char *out, size_t outsz,
 		   struct wr_err *e);
 
-/* ---- JSON and SQL helpers (orgs.c) ---- */
+/* ---- JSON and SQL helpers (common.c) ---- */
 json_t *reg_col_text(sqlite3_stmt *st, int i); /* string or null */
 json_t *reg_col_int(sqlite3_stmt *st, int i);  /* integer or null */
 /* {"field": {"old": .., "new": ..}} for every listed field whose value
  * differs between before and after (missing = null). Caller owns; an
  * empty object when nothing changed; NULL when memory runs out. */
 json_t *reg_diff(const json_t *before, const json_t *after, const char *const fields[]);
-/* Runs one prepared write and finalises it. */
-int reg_step_done(sqlite3 *db, sqlite3_stmt *st, struct wr_err *e);
 /* db_fail(), but a foreign-key violation is WR_ECONFLICT "is still in use"
  * and a UNIQUE violation names field with conflict_msg (when not NULL). */
 int reg_fail(sqlite3 *db, const char *field, const char *conflict_msg, struct wr_err *e);
 /* "network,workplace" -> ["network","workplace"]. NULL when out of memory. */
 json_t *reg_services_json(const char *csv);
+
+/* Reads a stored object back as the API shows it (contact_get, asset_get, ...). */
+typedef int (*reg_fetch_fn)(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
+			    struct wr_err *e);
+/* The end of a create inside the caller's db_begin: journals action on
+ * (type, id) with det (taken; NULL means memory ran out), reads the stored
+ * object back into *out with fetch when out is not NULL (import and demo
+ * pass NULL and skip the query), and commits. On failure everything since
+ * db_begin is rolled back. */
+int reg_finish(sqlite3 *db, const struct actor *a, const char *action, const char *type,
+	       int64_t id, json_t *det, reg_fetch_fn fetch, json_t **out, struct wr_err *e);
 
 /* ---- the detail arrays of org_get() (no scope check: the caller did it) ---- */
 int reg_contacts_of(sqlite3 *db, int64_t org_id, json_t **items, struct wr_err *e);

@@ -154,6 +154,13 @@ int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct wr_err *e
 	return 0;
 }
 
+int db_step_done(sqlite3 *db, sqlite3_stmt *st, struct wr_err *e)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(db, e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 {
 	if (!s || !*s)

@@ -31,6 +31,8 @@ int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct wr_err *e
 int db_fail(sqlite3 *db, struct wr_err *e);
 uint64_t db_error_count(void);
 
+/* Runs one prepared write to its end and finalises it: 0 or db_fail(). */
+int db_step_done(sqlite3 *db, sqlite3_stmt *st, struct wr_err *e);
 /* Binds text, or NULL when s is NULL or empty. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 /* The current row as a JSON object keyed by column name (integers, reals,
