@@ -2,6 +2,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "cli/cli.h"
+#include "store/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +55,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (secret_init()) {
-		fprintf(stderr, "warroom: libsodium cannot start\n");
+	if (secret_init() || db_global_init()) {
+		fprintf(stderr, "warroom: libsodium or SQLite cannot start\n");
 		return 1;
 	}
 	const char *level = getenv("WARROOM_LOG");

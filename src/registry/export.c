@@ -348,8 +348,8 @@ int registry_export_csv(sqlite3 *db, const struct actor *a, enum import_kind kin
 	while (cols[ncols])
 		ncols++;
 	struct exp x = {.db = db, .a = a, .out = out, .r = r};
-	/* One transaction: a consistent picture even while others write. */
-	int rc = db_begin(db, e);
+	/* One snapshot: a consistent picture even while others write. */
+	int rc = db_begin_read(db, e);
 	if (rc)
 		return rc;
 	rc = load_orgs(&x, e);
@@ -371,7 +371,7 @@ int registry_export_csv(sqlite3 *db, const struct actor *a, enum import_kind kin
 			break;
 		}
 	}
-	db_rollback(db); /* read only */
+	db_end_read(db);
 	if (!rc && fflush(out))
 		rc = wr_err_set(e, WR_EIO, "", "cannot write the CSV output");
 	json_decref(x.orgs);

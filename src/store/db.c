@@ -25,6 +25,17 @@ static int mkdir_parent(const char *path)
 	return rc == 0 || errno == EEXIST ? 0 : -1;
 }
 
+int db_global_init(void)
+{
+	/* Memory statistics take one global mutex on every allocation: with
+	 * several worker threads that mutex was the busiest lock of the server.
+	 * Connections are per thread (NOMUTEX), so multi-thread mode suffices. */
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK)
+		return WR_EINTERNAL;
+	return sqlite3_initialize() == SQLITE_OK ? 0 : WR_EINTERNAL;
+}
+
 int db_open(const char *path, int create, sqlite3 **out, struct wr_err *e)
 {
 	*out = NULL;
@@ -143,6 +154,19 @@ void db_rollback(sqlite3 *db)
 	char sql[64];
 	snprintf(sql, sizeof sql, "ROLLBACK TO wr%d; RELEASE wr%d", tx_depth, tx_depth);
 	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+int db_begin_read(sqlite3 *db, struct wr_err *e)
+{
+	if (tx_depth > 0)
+		return wr_err_set(e, WR_EINTERNAL, "", "a read transaction inside a write transaction");
+	return db_exec(db, "BEGIN DEFERRED", e);
+}
+
+void db_end_read(sqlite3 *db)
+{
+	if (tx_depth == 0 && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct wr_err *e)

@@ -10,6 +10,8 @@
 
 #include "base/err.h"
 
+/* Process-wide SQLite settings; call once before any connection opens. */
+int db_global_init(void);
 /* Opens (creating the file and its directory when create is set). Caller
  * closes with db_close(). */
 int db_open(const char *path, int create, sqlite3 **out, struct wr_err *e);
@@ -22,6 +24,10 @@ int db_latest_version(void);
 int db_begin(sqlite3 *db, struct wr_err *e); /* BEGIN IMMEDIATE: writers queue here */
 int db_commit(sqlite3 *db, struct wr_err *e);
 void db_rollback(sqlite3 *db);
+/* A read transaction: one consistent snapshot for several queries, without
+ * the write lock that db_begin takes. Not inside db_begin. */
+int db_begin_read(sqlite3 *db, struct wr_err *e);
+void db_end_read(sqlite3 *db);
 int db_exec(sqlite3 *db, const char *sql, struct wr_err *e);
 int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct wr_err *e);
 

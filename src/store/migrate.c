@@ -11,6 +11,7 @@
 
 static const char *const migrations[] = {
 	"sql/001_platform.sql",
+	"sql/002_orgs_name_index.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

@@ -14,6 +14,7 @@ import atexit
 import http.client
 import json
 import os
+import shlex
 import re
 import shutil
 import signal
@@ -311,8 +312,13 @@ class Server:
             err = open(self.stderr_path, "ab")
             out = open(self.stdout_path, "ab")
             try:
+                # WARROOM_SERVER_WRAPPER runs the server under a tool, e.g.
+                # "valgrind --error-exitcode=99 --leak-check=full": a finding
+                # makes the server's exit status non-zero, which fails the file.
+                wrapper = shlex.split(os.environ.get("WARROOM_SERVER_WRAPPER", ""))
                 self.proc = subprocess.Popen(
-                    [self.bin, "--db", self.db, "serve", "--listen", "%s:%d" % (HOST, self.port)]
+                    wrapper
+                    + [self.bin, "--db", self.db, "serve", "--listen", "%s:%d" % (HOST, self.port)]
                     + self.serve_args,
                     stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=self.env(),
                     cwd=self.dir, start_new_session=True)

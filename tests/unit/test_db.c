@@ -88,6 +88,30 @@ static void test_migrations_recorded_once(void **state)
 	testdb_close(&t);
 }
 
+static void test_read_snapshot_lets_writers_through(void **state)
+{
+	(void)state;
+	struct testdb t;
+	assert_int_equal(testdb_open(&t), 0);
+	sqlite3 *writer;
+	assert_int_equal(db_open(t.path, 0, &writer, NULL), 0);
+	insert(t.db, "A");
+	assert_int_equal(db_begin_read(t.db, NULL), 0);
+	assert_int_equal(count(t.db), 1);
+	/* Another connection writes while the snapshot is open... */
+	insert(writer, "B");
+	/* ...and the snapshot still sees the state it started with. */
+	assert_int_equal(count(t.db), 1);
+	db_end_read(t.db);
+	assert_int_equal(count(t.db), 2);
+	/* A read transaction does not nest inside a write one. */
+	assert_int_equal(db_begin(t.db, NULL), 0);
+	assert_int_equal(db_begin_read(t.db, NULL), WR_EINTERNAL);
+	db_rollback(t.db);
+	db_close(writer);
+	testdb_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_outer_rollback_drops_inner_commits),
 		cmocka_unit_test(test_unique_violation_is_conflict),
 		cmocka_unit_test(test_migrations_recorded_once),
+		cmocka_unit_test(test_read_snapshot_lets_writers_through),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
