@@ -26,11 +26,12 @@ int app_config_defaults(struct app_config *cfg, const char *db_path, struct wr_e
 	memset(cfg, 0, sizeof *cfg);
 	cfg->db_path = db_path;
 	snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1:8080");
-	long max_body = 1 << 20, threads = 4, timeout = 30, access_log = 1, limit = 5, addr_limit = 50,
+	long max_body = 1 << 20, threads = 4, timeout = 30, req_timeout = 60, access_log = 1, limit = 5, addr_limit = 50,
 	     window = 900;
 	int rc = env_int("WARROOM_MAX_BODY", 1024, 1L << 30, &max_body, e);
 	rc = rc ? rc : env_int("WARROOM_THREADS", 1, 64, &threads, e);
 	rc = rc ? rc : env_int("WARROOM_CONN_TIMEOUT", 1, 3600, &timeout, e);
+	rc = rc ? rc : env_int("WARROOM_REQUEST_TIMEOUT", 1, 3600, &req_timeout, e);
 	rc = rc ? rc : env_int("WARROOM_ACCESS_LOG", 0, 1, &access_log, e);
 	rc = rc ? rc : env_int("WARROOM_LOGIN_LIMIT", 1, 1000, &limit, e);
 	rc = rc ? rc : env_int("WARROOM_LOGIN_ADDR_LIMIT", 1, 100000, &addr_limit, e);
@@ -40,6 +41,7 @@ int app_config_defaults(struct app_config *cfg, const char *db_path, struct wr_e
 	cfg->max_body = (size_t)max_body;
 	cfg->threads = (int)threads;
 	cfg->conn_timeout = (int)timeout;
+	cfg->request_timeout = (int)req_timeout;
 	cfg->access_log = (int)access_log;
 	cfg->login_limit = (int)limit;
 	cfg->login_addr_limit = (int)addr_limit;

@@ -16,6 +16,7 @@ struct app_config {
 	size_t max_body;       /* bytes; larger bodies get 413 */
 	int threads;           /* worker threads */
 	int conn_timeout;      /* seconds a connection may idle */
+	int request_timeout;   /* seconds a request body may take to arrive */
 	int access_log;        /* one log line per request */
 	int login_limit;       /* failed logins per user per window */
 	int login_addr_limit;  /* failed logins per client address per window */

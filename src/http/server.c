@@ -294,6 +294,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		/* The idle timeout alone lets a client trickle a body forever. */
+		if (time_monotonic() - ctx->started > app->cfg.request_timeout) {
+			log_warn("%s %s: body not complete after %d s; connection closed", method, url,
+				 app->cfg.request_timeout);
+			return MHD_NO;
+		}
 		/* Past the limit the rest is read and dropped: memory stays bounded. */
 		if (!ctx->too_big && buf_add(&ctx->body, upload, *upload_size))
 			ctx->too_big = 1;
