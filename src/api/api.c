@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 void api_reply(struct http_resp *rs, int status, json_t *body)
 {
@@ -29,9 +31,26 @@ void api_error(struct http_resp *rs, const struct wr_err *e)
 {
 	int code = e->code ? e->code : WR_EINTERNAL;
 	const char *msg = e->message[0] ? e->message : wr_code_name(code);
-	api_reply(rs, wr_code_http_status(code),
-		  json_pack("{s:{s:s,s:s,s:s}}", "error", "code", wr_code_name(code), "message", msg,
-			    "field", e->field));
+	json_t *body = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", wr_code_name(code), "message",
+				 msg, "field", e->field);
+	/* A message quoting invalid UTF-8 from the request cannot be JSON: the
+	 * status and code still tell what went wrong. */
+	if (!body)
+		body = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", wr_code_name(code), "message",
+				 wr_code_name(code), "field", "");
+	api_reply(rs, wr_code_http_status(code), body);
+}
+
+/* "application/json", with or without parameters ("; charset=utf-8"). */
+static int is_json_media_type(const char *ct)
+{
+	static const char want[] = "application/json";
+	if (!ct || strncasecmp(ct, want, sizeof want - 1) != 0)
+		return 0;
+	ct += sizeof want - 1;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
 }
 
 void api_error_simple(struct http_resp *rs, int code, const char *field, const char *message)
@@ -47,6 +66,12 @@ int api_body_object(const struct http_req *rq, struct http_resp *rs, json_t **ou
 	json_t *v = NULL;
 	if (rq->body_len == 0) {
 		api_error_simple(rs, WR_EPARSE, "", "a JSON body is required");
+		return -1;
+	}
+	/* Also keeps cross-site HTML forms (which cannot send this type without
+	 * a CORS preflight) away from the endpoints that need no CSRF token. */
+	if (!is_json_media_type(http_header(rq, "Content-Type"))) {
+		api_error_simple(rs, WR_EMEDIA, "Content-Type", "the body must be application/json");
 		return -1;
 	}
 	if (json_parse_text(rq->body, rq->body_len, &v, &e)) {

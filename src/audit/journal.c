@@ -197,12 +197,18 @@ int journal_list(sqlite3 *db, int limit, int64_t cursor, json_t **items, int64_t
 		}
 		json_t *row = db_row_json(st);
 		json_t *det = json_loads(col(st, 6), 0, NULL);
-		if (!row || !det || json_object_set_new(row, "details", det) ||
-		    json_array_append_new(arr, row)) {
-			if (!row || !det) {
-				json_decref(row);
-				json_decref(det);
-			}
+		/* set_new and append_new take their value even when they fail */
+		int failed = !row || !det;
+		if (failed) {
+			json_decref(row);
+			json_decref(det);
+		} else if (json_object_set_new(row, "details", det)) {
+			json_decref(row);
+			failed = 1;
+		} else {
+			failed = json_array_append_new(arr, row) != 0;
+		}
+		if (failed) {
 			json_decref(arr);
 			arr = NULL;
 			break;

@@ -1,5 +1,6 @@
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/secret.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -13,10 +14,19 @@ void buf_init(struct buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->wipe = 0;
+}
+
+void buf_init_secret(struct buf *b, size_t max)
+{
+	buf_init(b, max);
+	b->wipe = 1;
 }
 
 void buf_release(struct buf *b)
 {
+	if (b->wipe && b->ptr)
+		secret_wipe(b->ptr, b->cap);
 	free(b->ptr);
 	b->ptr = NULL;
 	b->len = 0;
@@ -34,15 +44,30 @@ static int buf_reserve(struct buf *b, size_t extra)
 {
 	if (extra > b->max || b->len > b->max - extra)
 		return WR_ETOOBIG;
+	if (b->len + extra == SIZE_MAX) /* no room for the NUL (max == SIZE_MAX) */
+		return WR_ENOMEM;
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	char *p = realloc(b->ptr, cap);
-	if (!p)
-		return WR_ENOMEM;
+	char *p;
+	if (b->wipe) {
+		/* realloc would leave the old copy behind unwiped */
+		p = malloc(cap);
+		if (!p)
+			return WR_ENOMEM;
+		if (b->ptr) {
+			memcpy(p, b->ptr, b->len + 1);
+			secret_wipe(b->ptr, b->cap);
+			free(b->ptr);
+		}
+	} else {
+		p = realloc(b->ptr, cap);
+		if (!p)
+			return WR_ENOMEM;
+	}
 	b->ptr = p;
 	b->cap = cap;
 	return 0;

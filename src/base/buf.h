@@ -11,9 +11,13 @@ struct buf {
 	size_t len;
 	size_t cap;
 	size_t max;
+	int wipe; /* set by buf_init_secret */
 };
 
 void buf_init(struct buf *b, size_t max);
+/* For content that may hold a secret (a request body with a password):
+ * memory is wiped before it is given back, on growth and on release. */
+void buf_init_secret(struct buf *b, size_t max);
 void buf_release(struct buf *b); /* frees the content; b may be reused after buf_init */
 void buf_reset(struct buf *b);   /* empties, keeps the memory */
 int buf_add(struct buf *b, const void *data, size_t n); /* 0, WR_ETOOBIG or WR_ENOMEM */

@@ -4,16 +4,35 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A truncated text may end inside a UTF-8 sequence; JSON (and people)
+ * need whole characters, so an incomplete last sequence is cut off. */
+static void cut_partial_utf8(char *s, size_t len)
+{
+	size_t i = len, cont = 0;
+	while (i > 0 && cont < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--, cont++;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+	if (lead >= 0xC0 && cont < need)
+		s[i - 1] = '\0';
+}
+
 int wr_err_set(struct wr_err *e, int code, const char *field, const char *fmt, ...)
 {
 	if (!e)
 		return code;
 	e->code = code;
-	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	int n = snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	if (n >= (int)sizeof e->field)
+		cut_partial_utf8(e->field, sizeof e->field - 1);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	n = vsnprintf(e->message, sizeof e->message, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof e->message)
+		cut_partial_utf8(e->message, sizeof e->message - 1);
 	return code;
 }
 
@@ -42,6 +61,7 @@ static const struct {
 	{WR_EIO, "io_error", 500},
 	{WR_EINTERNAL, "internal_error", 500},
 	{WR_EMETHOD, "method_not_allowed", 405},
+	{WR_EMEDIA, "unsupported_media_type", 415},
 };
 
 const char *wr_code_name(int code)

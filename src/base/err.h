@@ -19,6 +19,7 @@ enum wr_code {
 	WR_EIO = -11,       /* a file or socket failed (500) */
 	WR_EINTERNAL = -12, /* a bug (500) */
 	WR_EMETHOD = -13,   /* method not allowed on this path (405) */
+	WR_EMEDIA = -14,    /* the body is not of the media type required (415) */
 };
 
 struct wr_err {

@@ -23,6 +23,18 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	/* Messages quote what clients sent (a decoded URL may hold a newline):
+	 * control characters are written as \xNN, so that nobody can forge a
+	 * log line. */
+	char safe[sizeof line * 4];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			o += (size_t)snprintf(safe + o, sizeof safe - o, "\\x%02x", *p);
+		else
+			safe[o++] = (char)*p;
+	}
+	safe[o] = '\0';
 	/* One fprintf per line so that lines of several threads do not mix. */
-	fprintf(stderr, "%s %s %s\n", now, names[level], line);
+	fprintf(stderr, "%s %s %s\n", now, names[level], safe);
 }

@@ -116,8 +116,9 @@ int phone_e164(const char *in, const char *field, char *out, size_t outsz, struc
 	if (nd == 0)
 		return wr_err_set(e, WR_EINVAL, field, "has no digits");
 
-	/* The number without "+", country code first. */
-	char num[PHONE_INPUT_MAX];
+	/* The number without "+", country code first: the national form adds
+	 * "32" for its trunk 0, so one digit more than the input can have. */
+	char num[PHONE_INPUT_MAX + 1];
 	size_t nn = 0;
 	size_t start;
 	int international;

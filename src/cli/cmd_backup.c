@@ -2,7 +2,10 @@
 #include "cli/cli.h"
 #include "store/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 int cmd_backup(struct cli *c, int argc, char **argv)
@@ -11,16 +14,24 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "usage: warroom backup FILE\n");
 		return 2;
 	}
-	if (access(argv[1], F_OK) == 0) {
-		fprintf(stderr, "warroom: %s exists; choose a new file name\n", argv[1]);
+	/* Created here, exclusively and for the owner only: a backup holds
+	 * password hashes and contacts, and never replaces another file. */
+	int fd = open(argv[1], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "warroom: cannot create %s: %s%s\n", argv[1], strerror(errno),
+			errno == EEXIST ? "; choose a new file name" : "");
 		return 1;
 	}
+	close(fd);
 	sqlite3 *src, *dst;
-	if (cli_open_db(c, &src))
+	if (cli_open_db(c, &src)) {
+		unlink(argv[1]);
 		return 1;
+	}
 	struct wr_err e = {0};
 	if (db_open(argv[1], 1, &dst, &e)) {
 		db_close(src);
+		unlink(argv[1]);
 		return cli_fail(c, &e);
 	}
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct {
 	const char *name;
@@ -34,6 +35,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* The database, its WAL, backups and exports hold personal data and
+	 * password hashes: files are created for the owner only. */
+	umask(077);
 	struct cli c = {.prog = "warroom"};
 	c.db_path = getenv("WARROOM_DB");
 	if (!c.db_path || !*c.db_path)

@@ -90,8 +90,11 @@ void http_resp_release(struct http_resp *rs)
 	if (rs->raw_owned)
 		free((void *)rs->raw);
 	rs->raw = NULL;
-	for (int i = 0; i < rs->nheaders; i++)
+	/* Set-Cookie values are session secrets. */
+	for (int i = 0; i < rs->nheaders; i++) {
+		secret_wipe(rs->headers[i].value, strlen(rs->headers[i].value));
 		free(rs->headers[i].value);
+	}
 	rs->nheaders = 0;
 }
 
@@ -199,13 +202,14 @@ static void handle(struct app *app, struct http_req *rq, struct http_resp *rs,
 		static_serve(rq, rs);
 		return;
 	}
-	int method_mismatch = 0;
-	const struct api_route *route = router_match(rq, &method_mismatch);
+	char allow[ROUTER_ALLOW_MAX];
+	const struct api_route *route = router_match(rq, allow);
 	if (!route) {
 		*route_name = "none";
-		if (method_mismatch)
+		if (allow[0]) {
 			api_error_simple(rs, WR_EMETHOD, "", "method not allowed on this path");
-		else
+			http_resp_header(rs, "Allow", allow);
+		} else
 			api_error_simple(rs, WR_ENOTFOUND, "", "no such endpoint");
 		return;
 	}
@@ -279,7 +283,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx = calloc(1, sizeof *ctx);
 		if (!ctx)
 			return MHD_NO;
-		buf_init(&ctx->body, app->cfg.max_body);
+		buf_init_secret(&ctx->body, app->cfg.max_body);
 		ctx->started = time_monotonic();
 		*con_cls = ctx;
 		/* A declared length over the limit is refused before the body is

@@ -36,6 +36,7 @@ void static_serve(struct http_req *rq, struct http_resp *rs)
 {
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD")) {
 		api_error_simple(rs, WR_EMETHOD, "", "method not allowed");
+		http_resp_header(rs, "Allow", "GET, HEAD");
 		return;
 	}
 	char name[256];

@@ -1,4 +1,5 @@
 #include "jobs/jobs.h"
+#include "auth/password.h"
 #include "base/log.h"
 #include "store/db.h"
 
@@ -32,6 +33,10 @@ static sqlite3 *jobs_db;
 static void *scheduler(void *arg)
 {
 	(void)arg;
+	/* The dummy hash that a login for an unknown user is checked against
+	 * is made now, not during the first such login (whose slower answer
+	 * would tell that the user does not exist). */
+	password_dummy_hash();
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		time_t now = time(NULL), soonest = now + 3600;

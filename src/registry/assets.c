@@ -26,9 +26,6 @@ static const char *const asset_fields[] = {"type",   "value",   "managed_by", "p
 					   "vendor", "product", "version",    "cpe",
 					   NULL};
 static const char *const software_fields[] = {"vendor", "product", "version", "cpe", NULL};
-/* What a SPOC sees of another organisation that claims an overlapping
- * prefix but is outside its scope. */
-#define OTHER_ORG "another organisation"
 
 struct asset_rec {
 	int64_t id;
@@ -259,7 +256,8 @@ static int asset_parse(struct asset_rec *r, const json_t *f, struct wr_err *e)
 		if (r->cpe[0] && (rc = check_cpe(r->cpe, parts, e)))
 			return rc;
 		/* what the caller left out: from "vendor:product:version" in
-		 * value, then from the CPE name */
+		 * value, then from the CPE name; each part under the rules of
+		 * its own field (trimmed, length in characters) */
 		if (value && !r->vendor[0] && !r->product[0]) {
 			char v[ASSET_VALUE_BUF];
 			if ((rc = reg_clean_text(value, "value", sizeof v / 4 - 1, v, sizeof v, e)))
@@ -269,17 +267,30 @@ static int asset_parse(struct asset_rec *r, const json_t *f, struct wr_err *e)
 				*p1 = '\0';
 				if (p2)
 					*p2 = '\0';
-				snprintf(r->vendor, sizeof r->vendor, "%.*s", SW_NAME_MAX, v);
-				snprintf(r->product, sizeof r->product, "%.*s", SW_NAME_MAX, p1 + 1);
-				if (p2 && !r->version[0])
-					snprintf(r->version, sizeof r->version, "%.*s", SW_VERSION_MAX,
-						 p2 + 1);
+				if ((rc = reg_clean_text(v, "value", SW_NAME_MAX, r->vendor,
+							 sizeof r->vendor, e)) ||
+				    (rc = reg_clean_text(p1 + 1, "value", SW_NAME_MAX, r->product,
+							 sizeof r->product, e)))
+					return rc;
+				if (p2 && !r->version[0] &&
+				    (rc = reg_clean_text(p2 + 1, "value", SW_VERSION_MAX, r->version,
+							 sizeof r->version, e)))
+					return rc;
 			}
 		}
-		if (!r->vendor[0])
-			cpe_part_name(parts[0], r->vendor, sizeof r->vendor);
-		if (!r->product[0])
-			cpe_part_name(parts[1], r->product, sizeof r->product);
+		char name[SW_NAME_BUF];
+		if (!r->vendor[0]) {
+			cpe_part_name(parts[0], name, sizeof name);
+			if ((rc = reg_clean_text(name, "cpe", SW_NAME_MAX, r->vendor, sizeof r->vendor,
+						 e)))
+				return rc;
+		}
+		if (!r->product[0]) {
+			cpe_part_name(parts[1], name, sizeof name);
+			if ((rc = reg_clean_text(name, "cpe", SW_NAME_MAX, r->product,
+						 sizeof r->product, e)))
+				return rc;
+		}
 		if (!r->vendor[0])
 			return wr_err_set(e, WR_EINVAL, "vendor", "is required for software");
 		if (!r->product[0])
@@ -315,6 +326,15 @@ static int asset_parse(struct asset_rec *r, const json_t *f, struct wr_err *e)
 				  "is required when managed_by is provider");
 	}
 	return 0;
+}
+
+int reg_asset_key(const json_t *fields, char type[16], char *value, size_t n)
+{
+	struct asset_rec r;
+	if (asset_parse(&r, fields, NULL))
+		return -1;
+	snprintf(type, 16, "%s", r.type);
+	return snprintf(value, n, "%s", r.value) >= (int)n ? -1 : 0;
 }
 
 /* The managing provider must serve this organisation. */
@@ -366,11 +386,12 @@ static int dup_error(sqlite3 *db, const struct asset_rec *r, struct wr_err *e)
 	return reg_fail(db, "value", msg, e);
 }
 
-/* Adds conflicts[] to each asset of items: the other organisations with a
- * prefix overlapping the asset's (ranges as equal-length hex text compare
- * like the numbers). An organisation outside the actor's scope is named
- * only as "another organisation". by_org: the assets of org key; else the
- * asset with id key. */
+/* Adds conflicts[] to each asset of items: the other organisations in the
+ * actor's scope with a prefix overlapping the asset's (ranges as
+ * equal-length hex text compare like the numbers). Overlaps with towns the
+ * actor cannot see are not hinted at (that would let a SPOC probe whose
+ * address space is whose); the war room, which sees all, resolves them.
+ * by_org: the assets of org key; else the asset with id key. */
 static int add_conflicts(sqlite3 *db, const struct actor *a, json_t *items, int by_org,
 			 int64_t key, struct wr_err *e)
 {
@@ -384,16 +405,16 @@ static int add_conflicts(sqlite3 *db, const struct actor *a, json_t *items, int 
 	if (scope_org_sql(a, "o2.id", scope, sizeof scope))
 		return wr_err_set(e, WR_EINTERNAL, "", "scope too long");
 	snprintf(sql, sizeof sql,
-		 "SELECT a.id, o2.id, o2.name, (%s) AS visible FROM assets a"
+		 "SELECT a.id, o2.id, o2.name FROM assets a"
 		 " JOIN assets b ON b.type = 'cidr' AND b.org_id <> a.org_id"
 		 "  AND b.range_lo <= a.range_hi AND a.range_lo <= b.range_hi"
 		 /* IPv4 lives at ::ffff:0:0/96 in the range space; an IPv6 prefix
 		  * such as ::/8 spans it but claims no IPv4 address. */
 		 "  AND (instr(a.value, ':') > 0) = (instr(b.value, ':') > 0)"
 		 " JOIN orgs o2 ON o2.id = b.org_id"
-		 " WHERE a.type = 'cidr' AND %s = ?1"
-		 " GROUP BY a.id, o2.id ORDER BY a.id, visible DESC, o2.name COLLATE NOCASE, o2.id",
-		 scope, by_org ? "a.org_id" : "a.id");
+		 " WHERE a.type = 'cidr' AND %s = ?1 AND (%s)"
+		 " GROUP BY a.id, o2.id ORDER BY a.id, o2.name COLLATE NOCASE, o2.id",
+		 by_org ? "a.org_id" : "a.id", scope);
 	sqlite3_stmt *st;
 	int rc = db_prepare(db, sql, &st, e);
 	if (rc)
@@ -402,13 +423,11 @@ static int add_conflicts(sqlite3 *db, const struct actor *a, json_t *items, int 
 	int s;
 	json_t *list = NULL;
 	int64_t list_id = 0;
-	int redacted = 0;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t aid = sqlite3_column_int64(st, 0);
 		if (!list || aid != list_id) {
 			list = NULL;
 			list_id = aid;
-			redacted = 0;
 			json_array_foreach(items, i, it) {
 				if (json_integer_value(json_object_get(it, "id")) == aid) {
 					list = json_object_get(it, "conflicts");
@@ -418,15 +437,9 @@ static int add_conflicts(sqlite3 *db, const struct actor *a, json_t *items, int 
 			if (!list)
 				continue;
 		}
-		json_t *c;
-		if (sqlite3_column_int(st, 3))
-			c = json_pack("{s:I,s:s}", "org_id", (json_int_t)sqlite3_column_int64(st, 1),
-				      "name", col_str(st, 2));
-		else if (!redacted++)
-			c = json_pack("{s:n,s:s}", "org_id", "name", OTHER_ORG);
-		else
-			continue;
-		if (json_array_append_new(list, c)) {
+		if (json_array_append_new(list, json_pack("{s:I,s:s}", "org_id",
+							  (json_int_t)sqlite3_column_int64(st, 1),
+							  "name", col_str(st, 2)))) {
 			rc = wr_err_set(e, WR_ENOMEM, "", "out of memory");
 			break;
 		}

@@ -12,6 +12,7 @@
 #include "base/domain.h"
 #include "base/ip.h"
 #include "registry/registry.h"
+#include "registry/registry_internal.h"
 #include "store/db.h"
 
 #include <assert.h>
@@ -738,11 +739,12 @@ static int provider_line(struct imp *m, long line)
 {
 	if (load_providers(m))
 		return 0;
-	char name[256];
-	trim_copy(v(m, "provider"), name, sizeof name);
+	char name[PROVIDER_NAME_BUF];
+	struct wr_err e = {0};
+	if (reg_clean_text(v(m, "provider"), "provider", PROVIDER_NAME_MAX, name, sizeof name, &e))
+		return domain_error(m, line, &e);
 	if (!*name)
 		return line_error(m, line, "provider", "is required");
-	struct wr_err e = {0};
 	json_t *p = provider_by_name(m, name);
 	if (!p) {
 		json_t *f = json_pack("{s:s}", "name", name);
@@ -824,34 +826,6 @@ static int provider_line(struct imp *m, long line)
 static const char *const asset_compare[] = {"vendor", "product",    "version",
 					    "cpe",    "managed_by", "provider_id", NULL};
 
-/* The canonical value of the line's asset, as the domain would store it:
- * a prefix, a domain or host name, or for software vendor:product:version
- * in lower case. "" when there is none. */
-static void asset_canonical_value(const json_t *fields, char *out, size_t n)
-{
-	char type[32];
-	const char *value = str_of(json_object_get(fields, "value"));
-	struct ip_prefix p;
-	trim_copy(str_of(json_object_get(fields, "type")), type, sizeof type);
-	trim_copy(value, out, n);
-	if (!strcasecmp(type, "cidr") && !ip_prefix_parse(value, "value", &p, NULL)) {
-		ip_prefix_format(&p, out, n);
-	} else if (!strcasecmp(type, "domain")) {
-		domain_canonical(value, "value", out, n, NULL);
-	} else if (!strcasecmp(type, "hostname")) {
-		hostname_canonical(value, "value", out, n, NULL);
-	} else if (!strcasecmp(type, "software")) {
-		char vendor[256], product[256], version[256];
-		trim_copy(str_of(json_object_get(fields, "vendor")), vendor, sizeof vendor);
-		trim_copy(str_of(json_object_get(fields, "product")), product, sizeof product);
-		trim_copy(str_of(json_object_get(fields, "version")), version, sizeof version);
-		if (*vendor && *product)
-			snprintf(out, n, "%s:%s%s%s", vendor, product, *version ? ":" : "", version);
-		for (char *c = out; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-	}
-}
-
 static int asset_clash(struct imp *m, long line, int64_t org_id, const json_t *fields,
 			const struct wr_err *ce)
 {
@@ -859,9 +833,9 @@ static int asset_clash(struct imp *m, long line, int64_t org_id, const json_t *f
 	json_t *items = NULL;
 	if (asset_list(m->db, m->a, org_id, &items, &e))
 		return domain_error(m, line, ce);
-	char type[32], value[1024];
-	trim_copy(str_of(json_object_get(fields, "type")), type, sizeof type);
-	asset_canonical_value(fields, value, sizeof value);
+	char type[16], value[1100];
+	if (reg_asset_key(fields, type, value, sizeof value))
+		type[0] = value[0] = '\0';
 	const json_t *stored = NULL;
 	size_t i;
 	json_t *it;
@@ -929,8 +903,13 @@ static int asset_line(struct imp *m, long line)
 					   "version", "cpe",   "managed_by", NULL};
 	for (int k = 0; keys[k] && !rc; k++)
 		rc = set_text(f, keys[k], v(m, keys[k]));
-	char pname[256];
-	trim_copy(v(m, "provider"), pname, sizeof pname);
+	char pname[PROVIDER_NAME_BUF];
+	struct wr_err pe = {0};
+	if (!rc && reg_clean_text(v(m, "provider"), "provider", PROVIDER_NAME_MAX, pname,
+				  sizeof pname, &pe)) {
+		json_decref(f);
+		return domain_error(m, line, &pe);
+	}
 	if (!rc && *pname) {
 		if (load_providers(m)) {
 			json_decref(f);

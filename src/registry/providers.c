@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PROVIDER_NAME_MAX 200
-#define PROVIDER_NAME_BUF (PROVIDER_NAME_MAX * 4 + 1)
 
 static const char *const provider_fields[] = {"name", NULL};
 static const char *const client_fields[] = {"org_id", "services", NULL};
@@ -281,7 +279,7 @@ fail:
 int provider_delete(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e)
 {
 	json_t *p = NULL, *det = NULL;
-	int64_t users = 0, assets = 0;
+	int64_t users = 0, assets = 0, own = 0;
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -290,7 +288,11 @@ int provider_delete(sqlite3 *db, const struct actor *a, int64_t id, struct wr_er
 	if ((rc = db_query_int(db, "SELECT count(*) FROM users WHERE provider_id = ?", id, &users,
 			       e)) ||
 	    (rc = db_query_int(db, "SELECT count(*) FROM assets WHERE provider_id = ?", id, &assets,
-			       e)))
+			       e)) ||
+	    (rc = db_query_int(db,
+			       "SELECT (SELECT count(*) FROM contacts WHERE org_id = ?1)"
+			       " + (SELECT count(*) FROM assets WHERE org_id = ?1)",
+			       id, &own, e)))
 		goto fail;
 	if (users) {
 		rc = wr_err_set(e, WR_ECONFLICT, "",
@@ -302,6 +304,13 @@ int provider_delete(sqlite3 *db, const struct actor *a, int64_t id, struct wr_er
 		rc = wr_err_set(e, WR_ECONFLICT, "",
 				"this provider manages %lld assets of its clients; give them another"
 				" manager first", (long long)assets);
+		goto fail;
+	}
+	/* Its own contacts and assets would go with it unjournalled. */
+	if (own) {
+		rc = wr_err_set(e, WR_ECONFLICT, "",
+				"this provider still has %lld contacts and assets of its own; delete"
+				" them first", (long long)own);
 		goto fail;
 	}
 	sqlite3_stmt *st;

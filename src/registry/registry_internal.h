@@ -59,6 +59,14 @@ int reg_get_bool(const json_t *obj, const char *key, int *out, enum reg_state *s
 int reg_clean_text(const char *in, const char *field, size_t max_chars, char *out, size_t outsz,
 		   struct wr_err *e);
 
+#define PROVIDER_NAME_MAX 200 /* characters */
+#define PROVIDER_NAME_BUF (PROVIDER_NAME_MAX * 4 + 1)
+
+/* The type and canonical value an asset with these fields is stored
+ * under, exactly as asset_create would (for finding an import line's
+ * stored twin). 0, or -1 when the fields are not a valid asset. */
+int reg_asset_key(const json_t *fields, char type[16], char *value, size_t n);
+
 /* ---- JSON and SQL helpers (common.c) ---- */
 json_t *reg_col_text(sqlite3_stmt *st, int i); /* string or null */
 json_t *reg_col_int(sqlite3_stmt *st, int i);  /* integer or null */

@@ -135,6 +135,19 @@ class HttpTest(ServerTestCase):
                 r = self.admin.post(url, raw=raw)
                 self.assertError(r, 400, "parse_error")
 
+    def test_a_body_that_is_not_declared_json_is_415_and_changes_nothing(self):
+        url = "/api/v1/orgs/%d/contacts" % self.gent["id"]
+        body = b'{"name": "Form Poster", "role": "deputy", "email": "form@example.be"}'
+        for ctype in (None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"):
+            with self.subTest(content_type=ctype):
+                r = self.admin.post(url, raw=body, content_type=ctype)
+                err = self.assertError(r, 415, "unsupported_media_type")
+                self.assertEqual(err["field"], "Content-Type")
+        names = [c["name"] for c in self.admin.get(url).json["items"]]
+        self.assertNotIn("Form Poster", names)
+        r = self.admin.post(url, raw=body, content_type="application/json; charset=utf-8")
+        self.assertEqual(r.status, 201, r.body)
+
     def test_body_over_the_limit_is_413(self):
         url = "/api/v1/orgs/%d/contacts" % self.gent["id"]
         big = b'{"name": "' + b"x" * (MAX_BODY + 100) + b'", "role": "spoc"}'
@@ -215,6 +228,16 @@ class HttpTest(ServerTestCase):
         self.assertFalse(any(t.is_alive() for t in threads), "requests hung")
         self.assertEqual(errors, [])
         self.assertEqual(statuses, [200] * 80)
+
+    def test_a_url_cannot_forge_a_log_line(self):
+        forged = "2026-01-01T00:00:00Z warn FORGED-%s" % os.urandom(4).hex()
+        r = self.server.anon().get("/api/v1/x%0a" + forged.replace(" ", "%20"))
+        self.assertEqual(r.status, 404)
+        time.sleep(0.2)
+        with open(self.server.stderr_path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+        self.assertFalse([l for l in lines if l.startswith(forged)], "a request wrote its own log line")
+        self.assertTrue([l for l in lines if "x\\x0a" + forged in l], "the request is not logged escaped")
 
     # -- secrets and headers (named _zz so they run last and see every response) --
     def test_zz_no_secret_in_the_server_output(self):

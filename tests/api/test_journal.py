@@ -224,9 +224,14 @@ class JournalTest(ServerTestCase):
         # The live database verifies too.
         live = self.server.cli("audit", "verify", check=False)
         self.assertEqual(live.returncode, 0, live.stdout + live.stderr)
-        # A backup never overwrites a file.
+        # A backup is for its owner only, and never overwrites a file.
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+        self.assertEqual(os.stat(self.server.db).st_mode & 0o077, 0, "the live database is readable by others")
+        before = os.stat(path).st_mtime_ns, os.path.getsize(path)
         again = self.server.cli("backup", path, check=False)
         self.assertNotEqual(again.returncode, 0)
+        self.assertIn("exists", again.stderr)
+        self.assertEqual((os.stat(path).st_mtime_ns, os.path.getsize(path)), before)
 
     def test_the_schema_forbids_update_and_delete(self):
         path = self.backup("triggers.db")

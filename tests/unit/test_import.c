@@ -48,7 +48,10 @@ static const char assets_csv[] =
 	"11001,domain,Aartselaar.Example.,,,,,,\n"
 	"11002,hostname,vpn.antwerpen.example,,,,,,\n"
 	"11002,software,,Fortinet,FortiOS,7.2.5,,,\n"
-	"11002,software,citrix:netscaler_adc:13.1,,,,,,\n";
+	"11002,software,citrix:netscaler_adc:13.1,,,,,,\n"
+	/* named by its CPE alone, and with spaces around the parts of value */
+	"11002,software,,,,,cpe:2.3:a:microsoft:exchange_server:2019:*:*:*:*:*:*:*,,\n"
+	"11001,software, Veeam : Backup_Replication : 12.1 ,,,,,,\n";
 
 /* Imports text; returns the code and fills r (released by the caller). */
 static int import_text(sqlite3 *db, enum import_kind kind, const char *text, size_t len,
@@ -139,7 +142,7 @@ static void load_all(sqlite3 *db)
 	import_ok(db, IMPORT_ORGS, orgs_csv, 6);
 	import_ok(db, IMPORT_PROVIDERS, providers_csv, 2);
 	import_ok(db, IMPORT_CONTACTS, contacts_csv, 4);
-	import_ok(db, IMPORT_ASSETS, assets_csv, 6);
+	import_ok(db, IMPORT_ASSETS, assets_csv, 8);
 }
 
 static void test_good_files_write_what_they_say(void **state)
@@ -319,7 +322,7 @@ static void test_second_import_skips_everything(void **state)
 		 "skipped 2 provider clients (already stored)\n"},
 		{IMPORT_CONTACTS, contacts_csv, 4,
 		 "imported 0 contacts\nskipped 4 contacts (already stored)\n"},
-		{IMPORT_ASSETS, assets_csv, 6, "imported 0 assets\nskipped 6 assets (already stored)\n"},
+		{IMPORT_ASSETS, assets_csv, 8, "imported 0 assets\nskipped 8 assets (already stored)\n"},
 	};
 	for (size_t i = 0; i < sizeof again / sizeof again[0]; i++) {
 		struct import_result r;
@@ -433,6 +436,45 @@ static void expect_file_error(sqlite3 *db, const char *text, size_t len, long li
 	import_result_release(&r);
 }
 
+/* Names longer than their field allows are refused with the column named,
+ * never cut (a cut could split a character or merge two names). */
+static void test_overlong_names_are_refused_not_cut(void **state)
+{
+	(void)state;
+	struct testdb t;
+	assert_int_equal(testdb_open(&t), 0);
+	load_all(t.db);
+	char *text = malloc(4096);
+	assert_non_null(text);
+	/* 201 characters of two bytes each: a provider name is at most 200 */
+	size_t n = (size_t)snprintf(text, 4096, "provider,client,services\n");
+	for (int i = 0; i < 201; i++)
+		n += (size_t)snprintf(text + n, 4096 - n, "\xc3\xa9");
+	snprintf(text + n, 4096 - n, ",11001,network\n");
+	struct import_result r;
+	int64_t before = count(t.db, "SELECT count(*) FROM orgs WHERE kind = 'provider'");
+	assert_int_equal(import_str(t.db, IMPORT_PROVIDERS, text, &r), WR_EINVAL);
+	assert_int_equal(r.total_errors, 1);
+	assert_int_equal(r.errors[0].line, 2);
+	assert_string_equal(r.errors[0].column, "provider");
+	assert_non_null(strstr(r.errors[0].message, "too long"));
+	import_result_release(&r);
+	assert_int_equal(count(t.db, "SELECT count(*) FROM orgs WHERE kind = 'provider'"), before);
+
+	/* a software vendor of 101 characters inside value */
+	n = (size_t)snprintf(text, 4096, "org,type,value\n11001,software,");
+	for (int i = 0; i < 101; i++)
+		n += (size_t)snprintf(text + n, 4096 - n, "\xc3\xa9");
+	snprintf(text + n, 4096 - n, ":product:1.0\n");
+	assert_int_equal(import_str(t.db, IMPORT_ASSETS, text, &r), WR_EINVAL);
+	assert_int_equal(r.total_errors, 1);
+	assert_string_equal(r.errors[0].column, "value");
+	assert_non_null(strstr(r.errors[0].message, "too long"));
+	import_result_release(&r);
+	free(text);
+	testdb_close(&t);
+}
+
 static void test_hostile_input_fails_cleanly(void **state)
 {
 	(void)state;
@@ -478,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_missing_and_duplicate_columns),
 		cmocka_unit_test(test_second_import_skips_everything),
 		cmocka_unit_test(test_export_import_round_trip),
+		cmocka_unit_test(test_overlong_names_are_refused_not_cut),
 		cmocka_unit_test(test_hostile_input_fails_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

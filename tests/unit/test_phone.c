@@ -99,6 +99,23 @@ static void test_refused(void **state)
 	refused(big, "too long");
 }
 
+/* The longest input (64 characters) in national format: "0" and 63 digits
+ * become "32" and 63 digits, one more than the input (a former overflow). */
+static void test_longest_national_input(void **state)
+{
+	(void)state;
+	char in[65];
+	in[0] = '0';
+	memset(in + 1, '4', 63);
+	in[64] = '\0';
+	refused(in, "got 63");
+	char longer[66];
+	memcpy(longer, in, 64);
+	longer[64] = '4';
+	longer[65] = '\0';
+	refused(longer, "too long");
+}
+
 static void test_small_buffer(void **state)
 {
 	(void)state;
@@ -131,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_foreign),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_small_buffer),
+		cmocka_unit_test(test_longest_national_input),
 		cmocka_unit_test(test_belgian_mobile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
