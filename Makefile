@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= 2
 
-.PHONY: all deps build run check check-asan check-fuzz bench clean
+.PHONY: all deps build run check check-asan check-fuzz bench bench-sweep clean
 
 all: build
 
@@ -40,6 +40,11 @@ check-fuzz: deps
 
 bench: build
 	@bench/run.sh
+
+# The edge sweeper against grep -F, rg -F, Hyperscan and cat on a generated
+# 1 GiB corpus (bench/README.md); not a timed test.
+bench-sweep: build
+	@bench/sweep/run.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -32,3 +32,12 @@ if(WARROOM_WEB_TESTS AND NOT WARROOM_SANITIZE)
       ENVIRONMENT "WARROOM_BIN=$<TARGET_FILE:warroom>;WARROOM_SOURCE_DIR=${CMAKE_SOURCE_DIR};WARROOM_ARTIFACTS=${CMAKE_BINARY_DIR}/artifacts")
   endforeach()
 endif()
+
+# The sweeper end to end: a generated corpus against its ground truth.
+file(GLOB SWEEP_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/sweep/test_*.py)
+foreach(src ${SWEEP_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_test(NAME sweep/${name} COMMAND ${PYTHON3} ${src})
+  set_tests_properties(sweep/${name} PROPERTIES LABELS sweep TIMEOUT 300
+    ENVIRONMENT "WARROOM_BIN=$<TARGET_FILE:warroom>;WARROOM_SOURCE_DIR=${CMAKE_SOURCE_DIR};WARROOM_BUILD_DIR=${CMAKE_BINARY_DIR}")
+endforeach()

@@ -23,6 +23,7 @@ static const struct {
 	{"export", cmd_export, "export orgs|contacts|providers|assets > FILE.csv"},
 	{"audit", cmd_audit, "audit verify              check the journal's hash chain"},
 	{"backup", cmd_backup, "backup FILE               consistent copy while serving"},
+	{"sweep", cmd_sweep, "sweep --iocs FILE [--format tsv] PATH...  look for indicators in logs"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,262 @@
+/* Text indicator lists: a plain list (one value per line, type detected),
+ * TSV (value, type, source, tags; header or not, as gen.py's iocs.tsv), and
+ * CSV with a header naming a value column (base/csv.h). '#' lines are
+ * comments in all three. */
+#include "ioc/ioc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/csv.h"
+
+struct cols {
+	int value, type, source, tags;
+	enum ioc_type value_type; /* implied by the value column's name */
+};
+
+static void report(ioc_skip_fn skip, void *arg, long line, const char *id, const char *reason)
+{
+	if (!skip)
+		return;
+	struct ioc_skip k = {.line = line};
+	snprintf(k.id, sizeof k.id, "%s", id ? id : "");
+	snprintf(k.reason, sizeof k.reason, "%s", reason);
+	skip(arg, &k);
+}
+
+/* Names of value columns: ours, and those of abuse.ch's feeds. */
+static const struct {
+	const char *name;
+	enum ioc_type t;
+} value_names[] = {
+	{"value", IOC_NONE},	 {"ioc", IOC_NONE},	    {"indicator", IOC_NONE},
+	{"ioc_value", IOC_NONE}, {"url", IOC_URL},	    {"dst_ip", IOC_NONE},
+	{"ip", IOC_NONE},	 {"ip_address", IOC_NONE},  {"domain", IOC_DOMAIN},
+	{"md5_hash", IOC_MD5},	 {"sha1_hash", IOC_SHA1}, {"sha256_hash", IOC_SHA256},
+};
+
+/* Column numbers from a header record; value -1 when it is not one. */
+static struct cols header_cols(char **f, size_t n)
+{
+	struct cols c = {-1, -1, -1, -1, IOC_NONE};
+	for (size_t i = 0; i < n; i++) {
+		const char *h = f[i];
+		while (*h == '#' || *h == ' ')
+			h++;
+		int is_value = 0;
+		for (size_t k = 0; k < sizeof value_names / sizeof value_names[0]; k++)
+			if (c.value < 0 && !strcasecmp(h, value_names[k].name)) {
+				c.value = (int)i;
+				c.value_type = value_names[k].t;
+				is_value = 1;
+				break;
+			}
+		if (is_value)
+			continue;
+		if (c.type < 0 && (!strcasecmp(h, "type") || !strcasecmp(h, "ioc_type")))
+			c.type = (int)i;
+		else if (c.source < 0 && (!strcasecmp(h, "source") || !strcasecmp(h, "sources") ||
+					  !strcasecmp(h, "reporter")))
+			c.source = (int)i;
+		else if (c.tags < 0 && (!strcasecmp(h, "tags") || !strcasecmp(h, "tag") ||
+					!strcasecmp(h, "malware")))
+			c.tags = (int)i;
+	}
+	/* "bad.example<TAB>domain" names a column "domain" but is data. */
+	for (size_t i = 0; i < n && c.value >= 0; i++)
+		if (ioc_detect(f[i]) != IOC_NONE)
+			c.value = -1;
+	return c;
+}
+
+/* Adds one record; problems with the record are reported, not fatal. */
+static int add_record(struct ioc_set *s, char **f, size_t n, const struct cols *c, long line,
+		      const char *source, ioc_skip_fn skip, void *arg)
+{
+	if (c->value < 0 || (size_t)c->value >= n || !*f[c->value]) {
+		report(skip, arg, line, "", "has no value");
+		return 0;
+	}
+	const char *value = f[c->value];
+	enum ioc_type t = c->value_type;
+	if (c->type >= 0 && (size_t)c->type < n && *f[c->type]) {
+		t = ioc_type_from_name(f[c->type]);
+		if (t == IOC_NONE) {
+			char why[160];
+			snprintf(why, sizeof why, "has an unknown type \"%.60s\"", f[c->type]);
+			report(skip, arg, line, value, why);
+			return 0;
+		}
+	}
+	const char *src = c->source >= 0 && (size_t)c->source < n && *f[c->source] ? f[c->source]
+										: source;
+	struct wr_err e = {0};
+	int rc = ioc_set_add(s, t, value, src, NULL, &e);
+	if (rc == WR_ENOMEM)
+		return rc;
+	if (rc) {
+		char why[160];
+		snprintf(why, sizeof why, "%s %.140s", t ? ioc_type_name(t) : "value", e.message);
+		report(skip, arg, line, value, why);
+		return 0;
+	}
+	if (c->tags >= 0 && (size_t)c->tags < n && *f[c->tags]) {
+		/* Each tag merges into the record just added. */
+		const char *p = f[c->tags];
+		while (*p) {
+			size_t l = strcspn(p, ",;");
+			char one[128];
+			snprintf(one, sizeof one, "%.*s", (int)(l < 127 ? l : 127), p);
+			if (*one && ioc_set_add(s, t, value, NULL, one, NULL) == WR_ENOMEM)
+				return WR_ENOMEM;
+			p += l + (p[l] ? 1 : 0);
+		}
+	}
+	return 0;
+}
+
+/* Splits line (modified) at tabs into at most max fields, trimming spaces. */
+static size_t split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+	while (n < max) {
+		char *tab = strchr(p, '\t');
+		if (tab)
+			*tab = '\0';
+		while (*p == ' ')
+			p++;
+		size_t l = strlen(p);
+		while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\r'))
+			p[--l] = '\0';
+		f[n++] = p;
+		if (!tab)
+			break;
+		p = tab + 1;
+	}
+	return n;
+}
+
+static int read_csv(struct ioc_set *s, const char *text, size_t len, const char *source,
+		    ioc_skip_fn skip, void *arg, struct wr_err *e)
+{
+	FILE *in = fmemopen((void *)text, len, "r");
+	if (!in)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	struct csv_reader *r = csv_reader_new(in, 0, 0);
+	if (!r) {
+		fclose(in);
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	}
+	struct csv_record *rec;
+	struct cols c = {-1, -1, -1, -1, IOC_NONE};
+	int rc;
+	while ((rc = csv_next(r, &rec, e)) == 1) {
+		if (rec->fields[0][0] == '#') {
+			/* abuse.ch writes its header as a comment: "# id,dateadded,url,..." */
+			if (c.value < 0 && rec->n > 1)
+				c = header_cols(rec->fields, rec->n);
+			continue;
+		}
+		if (c.value < 0) {
+			c = header_cols(rec->fields, rec->n);
+			if (c.value < 0) {
+				rc = wr_err_set(e, WR_EPARSE, NULL,
+						"line %ld: a CSV list needs a header with a value "
+						"column (value, ioc or indicator)",
+						rec->line);
+				e->line = (int)rec->line;
+				break;
+			}
+			continue;
+		}
+		rc = add_record(s, rec->fields, rec->n, &c, rec->line, source, skip, arg);
+		if (rc) {
+			wr_err_set(e, rc, NULL, "out of memory");
+			break;
+		}
+	}
+	csv_reader_free(r);
+	fclose(in);
+	return rc < 0 ? rc : 0;
+}
+
+int ioc_read_list(struct ioc_set *s, const char *text, size_t len, const char *source,
+		  ioc_skip_fn skip, void *arg, struct wr_err *e)
+{
+	/* The format is decided by the first line that is not a comment. */
+	const char *p = text, *end = text + len;
+	int tsv = 0, csv = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *q = p;
+		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < le && *q != '#') {
+			tsv = memchr(q, '\t', (size_t)(le - q)) != NULL;
+			csv = !tsv && memchr(q, ',', (size_t)(le - q)) != NULL;
+			break;
+		}
+		p = le + (nl ? 1 : 0);
+	}
+	if (csv)
+		return read_csv(s, text, len, source, skip, arg, e);
+	if (memchr(text, '\0', len)) {
+		const char *z = memchr(text, '\0', len);
+		long line = 1;
+		for (const char *x = text; x < z; x++)
+			line += *x == '\n';
+		e->line = 0;
+		wr_err_set(e, WR_EPARSE, NULL, "line %ld: a NUL byte in an indicator list", line);
+		e->line = (int)line;
+		return WR_EPARSE;
+	}
+	struct cols c = {0, tsv ? 1 : -1, tsv ? 2 : -1, tsv ? 3 : -1, IOC_NONE};
+	/* One indicator per line, at most as many bytes as the text. */
+	size_t lines = 0;
+	for (const char *q = text; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+		lines++;
+	if (ioc_set_reserve(s, ioc_set_count(s) + lines + 1, len))
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	int first = 1;
+	long line = 0;
+	char buf[IOC_VALUE_MAX * 2 + 64];
+	for (p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		line++;
+		size_t l = (size_t)(le - p);
+		const char *lp = p;
+		p = le + (nl ? 1 : 0);
+		while (l > 0 && (*lp == ' ' || *lp == '\t' || *lp == '\r' || *lp == '\f'))
+			lp++, l--;
+		while (l > 0 && (lp[l - 1] == ' ' || lp[l - 1] == '\t' || lp[l - 1] == '\r'))
+			l--;
+		if (l == 0 || *lp == '#')
+			continue;
+		if (l >= sizeof buf) {
+			report(skip, arg, line, "", "is too long for an indicator");
+			continue;
+		}
+		memcpy(buf, lp, l);
+		buf[l] = '\0';
+		char *f[8];
+		size_t n = tsv ? split_tabs(buf, f, 8) : (f[0] = buf, 1);
+		if (tsv && first) {
+			first = 0;
+			struct cols h = header_cols(f, n);
+			if (h.value >= 0) {
+				c = h;
+				continue;
+			}
+		}
+		first = 0;
+		int rc = add_record(s, f, n, &c, line, source, skip, arg);
+		if (rc)
+			return wr_err_set(e, rc, NULL, "out of memory");
+	}
+	return 0;
+}

@@ -1,0 +1,225 @@
+/* Builds the sweeper's lookup tables from an indicator set (see match.h). */
+#include "sweep/match.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ip.h"
+
+static int is_str_type(enum ioc_type t)
+{
+	return t == IOC_DOMAIN || t == IOC_HOSTNAME || t == IOC_URL || t == IOC_EMAIL ||
+	       t == IOC_MD5 || t == IOC_SHA1 || t == IOC_SHA256;
+}
+
+static int cmp_v4(const void *a, const void *b)
+{
+	const struct v4_ent *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->net != y->net)
+		return x->net < y->net ? -1 : 1;
+	return 0;
+}
+
+static int cmp_v6(const void *a, const void *b)
+{
+	const struct v6_ent *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
+static uint64_t be64(const unsigned char *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static int fail(struct matcher *m, struct wr_err *e)
+{
+	matcher_free(m);
+	return wr_err_set(e, WR_ENOMEM, NULL, "out of memory building the indicator tables");
+}
+
+static void add_str(struct matcher *m, uint32_t i)
+{
+	size_t n;
+	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
+	uint64_t h = match_hash(v, n);
+	size_t k = h & m->tab_mask;
+	while (m->tab[k].id)
+		k = (k + 1) & m->tab_mask;
+	m->tab[k].tag = (uint32_t)(h >> 32);
+	m->tab[k].id = i + 1;
+	enum ioc_type t = ioc_set_type(m->set, i);
+	if (t == IOC_DOMAIN || t == IOC_HOSTNAME) {
+		size_t bit = h >> m->dom_shift;
+		m->dom_bits[bit / 64] |= 1ull << (bit % 64);
+		int labels = 1;
+		for (size_t j = 0; j < n; j++)
+			labels += v[j] == '.';
+		if (labels > m->max_labels)
+			m->max_labels = labels;
+	} else if (t == IOC_URL) {
+		if (n > m->max_url)
+			m->max_url = n;
+		size_t he = match_url_host_end(v, n);
+		size_t bit = match_hash(v, he) >> m->url_shift;
+		m->url_bits[bit / 64] |= 1ull << (bit % 64);
+	}
+}
+
+int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
+{
+	struct matcher *m = calloc(1, sizeof *m);
+	if (!m)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	m->set = s;
+	size_t n = ioc_set_count(s), nstr = 0, ndom = 0, nv4 = 0, nv4s = 0, nv6 = 0;
+	struct ip_prefix p;
+	for (uint32_t i = 0; i < n; i++) {
+		enum ioc_type t = ioc_set_type(s, i);
+		m->counts[t]++;
+		if (is_str_type(t)) {
+			nstr++;
+			ndom += t == IOC_DOMAIN || t == IOC_HOSTNAME;
+		} else if (t == IOC_IPV4 || t == IOC_IPV6 || t == IOC_CIDR) {
+			if (ip_prefix_parse(ioc_set_value(s, i, NULL), "value", &p, NULL))
+				continue;
+			if (p.family == 6)
+				nv6++;
+			else if (p.len >= 16)
+				nv4++;
+			else
+				nv4s++;
+		} else {
+			m->unswept++;
+		}
+	}
+	size_t cap = 1024;
+	while (cap < nstr * 2)
+		cap *= 2;
+	size_t bits = 1u << 16;
+	while (bits < ndom * 16 && bits < (1ull << 28))
+		bits *= 2;
+	m->tab = calloc(cap, sizeof *m->tab);
+	m->tab_mask = cap - 1;
+	m->dom_bits = calloc(bits / 64, sizeof *m->dom_bits);
+	m->dom_shift = 64u - (unsigned)__builtin_ctzll(bits);
+	size_t ubits = 1u << 16;
+	while (ubits < m->counts[IOC_URL] * 16 && ubits < (1u << 24))
+		ubits *= 2;
+	m->url_bits = calloc(ubits / 64, sizeof *m->url_bits);
+	m->url_shift = 64u - (unsigned)__builtin_ctzll(ubits);
+	m->v4_dir = calloc(65537, sizeof *m->v4_dir);
+	m->v4_bits = calloc((1u << 20) / 64, sizeof *m->v4_bits);
+	m->v4 = malloc((nv4 ? nv4 : 1) * sizeof *m->v4);
+	m->v4s = malloc((nv4s ? nv4s : 1) * sizeof *m->v4s);
+	m->v6 = malloc((nv6 ? nv6 : 1) * sizeof *m->v6);
+	if (!m->tab || !m->dom_bits || !m->url_bits || !m->v4_dir || !m->v4_bits || !m->v4 ||
+	    !m->v4s || !m->v6)
+		return fail(m, e);
+	/* Counting sort of the /16-or-longer IPv4 entries by block. */
+	size_t k4 = 0, k4s = 0, k6 = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		enum ioc_type t = ioc_set_type(s, i);
+		if (is_str_type(t)) {
+			add_str(m, i);
+			continue;
+		}
+		if ((t != IOC_IPV4 && t != IOC_IPV6 && t != IOC_CIDR) ||
+		    ip_prefix_parse(ioc_set_value(s, i, NULL), "value", &p, NULL))
+			continue;
+		if (p.family == 6) {
+			m->v6[k6++] = (struct v6_ent){.hi = be64(p.addr), .lo = be64(p.addr + 8),
+						      .id = i + 1, .len = (uint32_t)p.len};
+			continue;
+		}
+		uint32_t net = (uint32_t)p.addr[0] << 24 | (uint32_t)p.addr[1] << 16 |
+			       (uint32_t)p.addr[2] << 8 | p.addr[3];
+		struct v4_ent ent = {.net = net, .id = i + 1, .len = (uint32_t)p.len};
+		if (p.len >= 16) {
+			uint32_t first = net >> 12, count = p.len >= 20 ? 1u : 1u << (20 - p.len);
+			for (uint32_t b = first; b < first + count; b++)
+				m->v4_bits[b / 64] |= 1ull << (b % 64);
+			m->v4[k4++] = ent;
+			m->v4_dir[(net >> 16) + 1]++;
+		} else {
+			m->v4s[k4s++] = ent;
+		}
+	}
+	for (size_t b = 0; b < 65536; b++)
+		m->v4_dir[b + 1] += m->v4_dir[b];
+	if (k4) {
+		struct v4_ent *sorted = malloc(k4 * sizeof *sorted);
+		uint32_t *pos = malloc(65536 * sizeof *pos);
+		if (!sorted || !pos) {
+			free(sorted);
+			free(pos);
+			return fail(m, e);
+		}
+		memcpy(pos, m->v4_dir, 65536 * sizeof *pos);
+		for (size_t i = 0; i < k4; i++)
+			sorted[pos[m->v4[i].net >> 16]++] = m->v4[i];
+		free(pos);
+		free(m->v4);
+		m->v4 = sorted;
+	}
+	qsort(m->v4s, k4s, sizeof *m->v4s, cmp_v4);
+	for (size_t i = 0; i < k4s; i++) {
+		if (!m->nv4s_lens || m->v4s_lens[m->nv4s_lens - 1].len != m->v4s[i].len)
+			m->v4s_lens[m->nv4s_lens++] = (struct len_range){m->v4s[i].len, i, i};
+		m->v4s_lens[m->nv4s_lens - 1].end = i + 1;
+	}
+	qsort(m->v6, k6, sizeof *m->v6, cmp_v6);
+	for (size_t i = 0; i < k6; i++) {
+		if (!m->nv6_lens || m->v6_lens[m->nv6_lens - 1].len != m->v6[i].len)
+			m->v6_lens[m->nv6_lens++] = (struct len_range){m->v6[i].len, i, i};
+		m->v6_lens[m->nv6_lens - 1].end = i + 1;
+	}
+	m->has_dom = m->counts[IOC_DOMAIN] || m->counts[IOC_HOSTNAME];
+	m->has_hex = m->counts[IOC_MD5] || m->counts[IOC_SHA1] || m->counts[IOC_SHA256];
+	m->has_url = m->counts[IOC_URL] > 0;
+	m->has_email = m->counts[IOC_EMAIL] > 0;
+	m->has_v4 = k4 || k4s;
+	m->has_v6 = k6 > 0;
+	*out = m;
+	return 0;
+}
+
+void matcher_free(struct matcher *m)
+{
+	if (!m)
+		return;
+	free(m->tab);
+	free(m->dom_bits);
+	free(m->url_bits);
+	free(m->v4_dir);
+	free(m->v4_bits);
+	free(m->v4);
+	free(m->v4s);
+	free(m->v6);
+	free(m);
+}
+
+uint32_t matcher_find(const struct matcher *m, enum ioc_type t, const char *s, size_t n)
+{
+	uint64_t h = match_hash((const unsigned char *)s, n);
+	for (size_t k = h & m->tab_mask; m->tab[k].id; k = (k + 1) & m->tab_mask) {
+		uint32_t i = m->tab[k].id - 1;
+		size_t vl;
+		const char *v = ioc_set_value(m->set, i, &vl);
+		if (m->tab[k].tag == (uint32_t)(h >> 32) && ioc_set_type(m->set, i) == t &&
+		    vl == n && !memcmp(v, s, n))
+			return i + 1;
+	}
+	return 0;
+}

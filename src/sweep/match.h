@@ -1,0 +1,112 @@
+/* The sweeper's lookup tables, built once from an indicator set and then
+ * only read (shared by all threads):
+ * - one open-addressing table of string indicators (domain, hostname, url,
+ *   email, hashes) keyed by a hash of their lower-case bytes taken from
+ *   right to left, so that every label suffix of a host name in a log is
+ *   hashed in the same single pass; a bitmap of the domain hashes rejects
+ *   almost every suffix before the table is touched;
+ * - IPv4 addresses and prefixes of /16 or longer in a directory of the 65536
+ *   /16 blocks, shorter prefixes in sorted arrays per length;
+ * - IPv6 addresses (as /128) and prefixes in sorted arrays per length. */
+#ifndef WR_SWEEP_MATCH_H
+#define WR_SWEEP_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "ioc/ioc.h"
+
+struct str_slot {
+	uint32_t tag; /* high bits of the hash */
+	uint32_t id;  /* indicator + 1; 0 empty */
+};
+
+struct v4_ent {
+	uint32_t net;
+	uint32_t id; /* indicator + 1 */
+	uint32_t len;
+};
+
+struct v6_ent {
+	uint64_t hi, lo;
+	uint32_t id;
+	uint32_t len;
+};
+
+struct len_range {
+	uint32_t len;
+	size_t start, end; /* [start, end) in the sorted array */
+};
+
+struct matcher {
+	const struct ioc_set *set;
+	struct str_slot *tab;
+	size_t tab_mask;
+	uint64_t *dom_bits; /* bitmap of domain and hostname hashes */
+	unsigned dom_shift; /* bit index = hash >> dom_shift */
+	int max_labels;     /* most labels of a domain/hostname indicator */
+	size_t max_url;     /* longest url indicator */
+	uint64_t *url_bits; /* bitmap of the hashes of "scheme://host" of url indicators */
+	unsigned url_shift;
+	int has_dom, has_hex, has_url, has_email, has_v4, has_v6;
+	uint32_t *v4_dir; /* 65537 offsets into v4 */
+	uint64_t *v4_bits; /* 2^20 bits: some entry of v4 covers this /20 */
+	struct v4_ent *v4;
+	struct v4_ent *v4s; /* shorter than /16, sorted by (len, net) */
+	struct len_range v4s_lens[16];
+	int nv4s_lens;
+	struct v6_ent *v6; /* sorted by (len, hi, lo) */
+	struct len_range v6_lens[129];
+	int nv6_lens;
+	size_t counts[IOC_TYPE_COUNT]; /* indicators per type that are swept */
+	size_t unswept;                /* indicators the log sweep cannot match (filename) */
+};
+
+/* Builds the tables for s (borrowed: it must outlive the matcher). Caller
+ * frees with matcher_free(). 0 or WR_ENOMEM with e filled. */
+int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e);
+void matcher_free(struct matcher *m);
+/* The string indicator of type t whose canonical value is s[0..n) (lower
+ * case expected): its index + 1, or 0. */
+uint32_t matcher_find(const struct matcher *m, enum ioc_type t, const char *s, size_t n);
+
+static inline unsigned char match_lower(unsigned char c)
+{
+	return (unsigned char)(c | (((unsigned)c - 'A' < 26u) << 5));
+}
+
+/* The string hash: taken from the last byte to the first over lower-case
+ * bytes, so that the hash of every suffix is a prefix of the work. */
+#define MATCH_SEED 0x9e3779b97f4a7c15ull
+static inline uint64_t match_step(uint64_t h, unsigned char c)
+{
+	return (h ^ match_lower(c)) * 0x100000001b3ull;
+}
+static inline uint64_t match_final(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	h ^= h >> 32;
+	return h;
+}
+static inline uint64_t match_hash(const unsigned char *s, size_t n)
+{
+	uint64_t h = MATCH_SEED;
+	while (n > 0)
+		h = match_step(h, s[--n]);
+	return match_final(h);
+}
+
+/* The end of "scheme://host[:port]" in a canonical URL u[0..n). */
+static inline size_t match_url_host_end(const unsigned char *u, size_t n)
+{
+	size_t i = 0;
+	while (i + 2 < n && !(u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/'))
+		i++;
+	for (i += 3; i < n && u[i] != '/' && u[i] != '?' && u[i] != '#'; i++)
+		;
+	return i < n ? i : n;
+}
+
+#endif

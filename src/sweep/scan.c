@@ -1,0 +1,878 @@
+/* The line scanner (see scan.h). One loop classifies bytes with a table:
+ * maximal runs of host-name bytes [A-Za-z0-9_.-] are the candidates for
+ * domains, IPv4 addresses and hashes; ':' starts the URL and IPv6 checks,
+ * '@' the email check, '\n' ends a line. The rules are those of the
+ * reference matcher in bench/sweep/gen.py, written out in docs/sweep.md. */
+#include "sweep/scan.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	C_H = 0x01,     /* [A-Za-z0-9_.-] */
+	C_DIG = 0x02,   /* [0-9] */
+	C_HEXA = 0x04,  /* [a-fA-F] */
+	C_ALPHA = 0x08, /* [g-zG-Z] */
+	C_US = 0x10,    /* _ */
+	C_DOT = 0x20,
+	C_DASH = 0x40,
+	C_SPEC = 0x80, /* \n : @ */
+};
+
+static unsigned char cls[256];
+static unsigned char v6c[256];    /* [0-9A-Za-z:.]: an IPv6 run */
+static unsigned char urlend[256]; /* white space, quotes, <, >, \ end a URL */
+static unsigned char local[256];  /* [A-Za-z0-9._%+-]: the local part of an email */
+static unsigned char hexv[256];   /* hex digit value + 1, 0 when not hex */
+
+static void init_tables(void)
+{
+	for (int c = 0; c < 256; c++) {
+		unsigned char k = 0;
+		int digit = c >= '0' && c <= '9';
+		int hexa = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		int alpha = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && !hexa;
+		if (digit)
+			k |= C_H | C_DIG;
+		if (hexa)
+			k |= C_H | C_HEXA;
+		if (alpha)
+			k |= C_H | C_ALPHA;
+		if (c == '_')
+			k |= C_H | C_US;
+		if (c == '.')
+			k |= C_H | C_DOT;
+		if (c == '-')
+			k |= C_H | C_DASH;
+		if (c == '\n' || c == ':' || c == '@')
+			k |= C_SPEC;
+		cls[c] = k;
+		v6c[c] = (unsigned char)(digit || hexa || alpha || c == ':' || c == '.');
+		urlend[c] = (unsigned char)(c == ' ' || (c >= '\t' && c <= '\r') ||
+					    (c >= 0x1c && c <= 0x1f) || c == '"' || c == '\'' ||
+					    c == '<' || c == '>' || c == '\\');
+		local[c] = (unsigned char)(digit || hexa || alpha || c == '.' || c == '_' ||
+					   c == '%' || c == '+' || c == '-');
+		hexv[c] = (unsigned char)(digit ? c - '0' + 1
+					  : hexa ? (c | 0x20) - 'a' + 11
+						 : 0);
+	}
+}
+
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void init_once(void)
+{
+	pthread_once(&tables_once, init_tables);
+}
+
+void scanner_release(struct scanner *sc)
+{
+	free(sc->seen);
+	sc->seen = NULL;
+}
+
+void scan_out_release(struct scan_out *o)
+{
+	free(o->hits);
+	free(o->text);
+	memset(o, 0, sizeof *o);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 64;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* Without -mpopcnt __builtin_popcountll is a library call; this is not. */
+static inline unsigned popcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Reports indicator id (index + 1) once per line, with text blk[a..b). */
+static void hit(struct scanner *sc, uint32_t id, const unsigned char *blk, size_t a, size_t b)
+{
+	uint32_t ioc = id - 1;
+	/* The line is only worked out when there is a hit. */
+	sc->line = sc->line_base + popcount64(sc->nl_bits & ((1ull << sc->bit) - 1));
+	if (sc->line != sc->seen_line) {
+		sc->nseen = 0;
+		sc->seen_line = sc->line;
+	}
+	for (size_t k = 0; k < sc->nseen; k++)
+		if (sc->seen[k] == ioc)
+			return;
+	struct scan_out *o = sc->out;
+	size_t tl = b - a > SCAN_TEXT_MAX ? SCAN_TEXT_MAX : b - a;
+	if (grow((void **)&sc->seen, &sc->seen_cap, sc->nseen + 1, sizeof *sc->seen) ||
+	    grow((void **)&o->hits, &o->cap, o->n + 1, sizeof *o->hits) ||
+	    grow((void **)&o->text, &o->tcap, o->tlen + tl, 1) || o->tlen + tl > UINT32_MAX) {
+		sc->oom = 1;
+		return;
+	}
+	sc->seen[sc->nseen++] = ioc;
+	memcpy(o->text + o->tlen, blk + a, tl);
+	o->hits[o->n++] = (struct scan_hit){.line = sc->line, .off = sc->off + a, .ioc = ioc,
+					    .text_off = (uint32_t)o->tlen, .text_len = (uint32_t)tl};
+	o->tlen += tl;
+}
+
+/* Looks s[0..n) (hash h) up among the string indicators of the types in
+ * mask; fold compares ASCII case-insensitively (the table holds lower case). */
+static void probe(struct scanner *sc, uint64_t h, const unsigned char *s, size_t n,
+		  unsigned mask, int fold, const unsigned char *blk, size_t a, size_t b)
+{
+	const struct matcher *m = sc->m;
+	size_t k = h & m->tab_mask;
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (; m->tab[k].id; k = (k + 1) & m->tab_mask) {
+		if (m->tab[k].tag != tag)
+			continue;
+		uint32_t i = m->tab[k].id - 1;
+		if (!(mask & (1u << ioc_set_type(m->set, i))))
+			continue;
+		size_t vl;
+		const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &vl);
+		if (vl != n)
+			continue;
+		size_t j = 0;
+		if (fold)
+			while (j < n && match_lower(s[j]) == v[j])
+				j++;
+		else
+			while (j < n && s[j] == v[j])
+				j++;
+		if (j == n)
+			hit(sc, m->tab[k].id, blk, a, b);
+	}
+}
+
+/* ------------------------------------------------------------------ IPv4 */
+
+static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
+		      size_t b)
+{
+	const struct matcher *m = sc->m;
+	uint32_t top = ip >> 12;
+	if (!(m->v4_bits[top / 64] >> (top % 64) & 1))
+		goto shorter;
+	for (uint32_t k = m->v4_dir[ip >> 16], e = m->v4_dir[(ip >> 16) + 1]; k < e; k++) {
+		const struct v4_ent *x = &m->v4[k];
+		uint32_t mask = x->len ? ~0u << (32 - x->len) : 0;
+		if ((ip & mask) == x->net)
+			hit(sc, x->id, blk, a, b);
+	}
+shorter:
+	for (int l = 0; l < m->nv4s_lens; l++) {
+		const struct len_range *r = &m->v4s_lens[l];
+		uint32_t net = r->len ? ip & (~0u << (32 - r->len)) : 0;
+		size_t lo = r->start, hi = r->end;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (m->v4s[mid].net < net)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < r->end && m->v4s[lo].net == net; lo++)
+			hit(sc, m->v4s[lo].id, blk, a, b);
+	}
+}
+
+/* p[a..b) holds only digits and dots: four decimal octets without leading
+ * zeros once the dots at both ends are stripped. */
+static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
+{
+	while (a < b && p[a] == '.')
+		a++;
+	while (b > a && p[b - 1] == '.')
+		b--;
+	if (b - a < 7 || b - a > 15)
+		return;
+	uint32_t ip = 0;
+	int parts = 0;
+	size_t i = a;
+	while (i <= b) {
+		size_t s = i;
+		unsigned v = 0;
+		while (i < b && p[i] != '.')
+			v = v * 10 + (unsigned)(p[i++] - '0');
+		size_t l = i - s;
+		if (l == 0 || l > 3 || (l > 1 && p[s] == '0') || v > 255 || ++parts > 4)
+			return;
+		ip = ip << 8 | v;
+		i++; /* the dot, or past the end */
+	}
+	if (parts == 4)
+		v4_lookup(sc, ip, p, a, b);
+}
+
+/* ------------------------------------------------------------------ IPv6 */
+
+static void v6_lookup(struct scanner *sc, uint64_t hi, uint64_t lo, const unsigned char *blk,
+		      size_t a, size_t b)
+{
+	const struct matcher *m = sc->m;
+	for (int l = 0; l < m->nv6_lens; l++) {
+		const struct len_range *r = &m->v6_lens[l];
+		uint64_t mh = r->len >= 64 ? ~0ull : r->len ? ~0ull << (64 - r->len) : 0;
+		uint64_t ml = r->len >= 128 ? ~0ull : r->len > 64 ? ~0ull << (128 - r->len) : 0;
+		uint64_t nh = hi & mh, nl = lo & ml;
+		size_t x = r->start, y = r->end;
+		while (x < y) {
+			size_t mid = x + (y - x) / 2;
+			const struct v6_ent *e = &m->v6[mid];
+			if (e->hi < nh || (e->hi == nh && e->lo < nl))
+				x = mid + 1;
+			else
+				y = mid;
+		}
+		for (; x < r->end && m->v6[x].hi == nh && m->v6[x].lo == nl; x++)
+			hit(sc, m->v6[x].id, blk, a, b);
+	}
+	/* ::ffff:a.b.c.d is an IPv4 address in any spelling. */
+	if (hi == 0 && (lo >> 32) == 0xffff && m->has_v4)
+		v4_lookup(sc, (uint32_t)lo, blk, a, b);
+}
+
+static int hextet(const unsigned char *p, size_t a, size_t b, uint16_t *out)
+{
+	if (a >= b || b - a > 4)
+		return -1;
+	unsigned v = 0;
+	for (size_t i = a; i < b; i++) {
+		if (!hexv[p[i]])
+			return -1;
+		v = v << 4 | (unsigned)(hexv[p[i]] - 1);
+	}
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* Strict dotted quad (Python's IPv4Address): 0 and the value, or -1. */
+static int quad(const unsigned char *p, size_t a, size_t b, uint32_t *out)
+{
+	uint32_t ip = 0;
+	int parts = 0;
+	size_t i = a;
+	while (i <= b) {
+		size_t s = i;
+		unsigned v = 0;
+		while (i < b && p[i] != '.') {
+			if (p[i] < '0' || p[i] > '9')
+				return -1;
+			v = v * 10 + (unsigned)(p[i++] - '0');
+		}
+		size_t l = i - s;
+		if (l == 0 || l > 3 || (l > 1 && p[s] == '0') || v > 255 || ++parts > 4)
+			return -1;
+		ip = ip << 8 | v;
+		i++;
+	}
+	if (parts != 4)
+		return -1;
+	*out = ip;
+	return 0;
+}
+
+/* Parses p[a..b) as an IPv6 address with the rules of Python's ipaddress
+ * (the reference): 0 and the 128-bit value in g, or -1. */
+static int parse_v6(const unsigned char *p, size_t a, size_t b, uint16_t g[8])
+{
+	size_t st[10], en[10]; /* parts, at most 9 (+1 for an IPv4 tail) */
+	int np = 0;
+	for (size_t i = a, s = a;; i++) {
+		if (i == b || p[i] == ':') {
+			if (np == 10)
+				return -1;
+			st[np] = s, en[np] = i, np++;
+			s = i + 1;
+			if (i == b)
+				break;
+		}
+	}
+	if (np < 3)
+		return -1;
+	uint16_t v4tail[2];
+	int tail = 0;
+	if (memchr(p + st[np - 1], '.', en[np - 1] - st[np - 1])) {
+		uint32_t q;
+		if (quad(p, st[np - 1], en[np - 1], &q))
+			return -1;
+		v4tail[0] = (uint16_t)(q >> 16), v4tail[1] = (uint16_t)q;
+		tail = 1;
+	}
+	int total = np - tail + 2 * tail; /* parts after the IPv4 tail became two */
+	if (total > 9)
+		return -1;
+	int skip = -1;
+	for (int i = 1; i < np - 1; i++)
+		if (st[i] == en[i]) {
+			if (skip >= 0)
+				return -1;
+			skip = i;
+		}
+	/* Part i of the converted list: an IPv4 tail stands for two. */
+	int hi_n, lo_n, skipped;
+	int last_empty = !tail && st[np - 1] == en[np - 1];
+	if (skip >= 0) {
+		hi_n = skip;
+		lo_n = total - skip - 1;
+		if (st[0] == en[0] && --hi_n)
+			return -1;
+		if (last_empty && --lo_n)
+			return -1;
+		skipped = 8 - (hi_n + lo_n);
+		if (skipped < 1)
+			return -1;
+	} else {
+		if (total != 8 || st[0] == en[0] || last_empty)
+			return -1;
+		hi_n = 8, lo_n = 0, skipped = 0;
+	}
+	/* Hextet k of the converted list (0..total-1). */
+	int k = 0;
+	for (int i = 0; i < hi_n; i++, k++) {
+		if (tail && i >= np - 1)
+			g[k] = v4tail[i - (np - 1)];
+		else if (hextet(p, st[i], en[i], &g[k]))
+			return -1;
+	}
+	for (int i = 0; i < skipped; i++)
+		g[k++] = 0;
+	for (int i = total - lo_n; i < total; i++, k++) {
+		if (tail && i >= np - 1)
+			g[k] = v4tail[i - (np - 1)];
+		else if (hextet(p, st[i], en[i], &g[k]))
+			return -1;
+	}
+	return k == 8 ? 0 : -1;
+}
+
+static void try_v6(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
+{
+	while (b > a && p[b - 1] == '.')
+		b--;
+	uint16_t g[8];
+	int ok = parse_v6(p, a, b, g) == 0;
+	if (!ok) {
+		/* "outside:2001:db8::1": an interface name before the address. */
+		size_t c = a;
+		while (c < b && p[c] != ':')
+			c++;
+		int hex = 1;
+		for (size_t i = a; i < c; i++)
+			hex &= hexv[p[i]] != 0;
+		if (c == a || c == b || hex)
+			return;
+		a = c + 1;
+		if (parse_v6(p, a, b, g))
+			return;
+	}
+	uint64_t hi = 0, lo = 0;
+	for (int i = 0; i < 4; i++)
+		hi = hi << 16 | g[i], lo = lo << 16 | g[i + 4];
+	v6_lookup(sc, hi, lo, p, a, b);
+}
+
+/* ------------------------------------------------------------------ names */
+
+static void dom_check(struct scanner *sc, uint64_t h, const unsigned char *p, size_t a,
+		      size_t b, size_t ts, size_t te, int whole)
+{
+	const struct matcher *m = sc->m;
+	uint64_t f = match_final(h);
+	size_t bit = f >> m->dom_shift;
+	if (!(m->dom_bits[bit / 64] >> (bit % 64) & 1))
+		return;
+	unsigned mask = 1u << IOC_DOMAIN | (whole ? 1u << IOC_HOSTNAME : 0);
+	probe(sc, f, p + a, b - a, mask, 1, p, ts, te);
+}
+
+/* A host-name run p[s..e) with a dot: the token stripped of '.' and '-' at
+ * both ends, then the token and every suffix after a dot, right to left. */
+static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t e)
+{
+	while (e > s && (p[e - 1] == '.' || p[e - 1] == '-'))
+		e--;
+	while (s < e && (p[s] == '.' || p[s] == '-'))
+		s++;
+	if (e - s < 3)
+		return;
+	int max = sc->m->max_labels, dots = 0;
+	uint64_t h = MATCH_SEED;
+	for (size_t j = e; j-- > s;) {
+		unsigned char c = p[j];
+		if (c == '.') {
+			dots++;
+			if (dots >= 2)
+				dom_check(sc, h, p, j + 1, e, s, e, 0);
+			if (dots >= max)
+				return;
+		}
+		h = match_step(h, c);
+	}
+	if (dots >= 1)
+		dom_check(sc, h, p, s, e, s, e, 1);
+}
+
+static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
+{
+	size_t n = b - a;
+	if (n != 32 && n != 40 && n != 64)
+		return;
+	for (size_t i = a; i < b; i++)
+		if (!hexv[p[i]])
+			return;
+	unsigned mask = 1u << (n == 32 ? IOC_MD5 : n == 40 ? IOC_SHA1 : IOC_SHA256);
+	probe(sc, match_hash(p + a, n), p + a, n, mask, 1, p, a, b);
+}
+
+/* A host-name run p[s..e) and the classes of its bytes (C_ALPHA stands
+ * for any letter or '_'). */
+static void run(struct scanner *sc, const unsigned char *p, size_t s, size_t e, unsigned acc,
+		unsigned dots)
+{
+	const struct matcher *m = sc->m;
+	/* An address has three dots (or more, at its ends): timestamps and
+	 * version numbers are not parsed. */
+	if (dots >= 3 && (acc & C_DIG) && m->has_v4) {
+		if (!(acc & (C_ALPHA | C_DASH))) {
+			try_v4(sc, p, s, e);
+		} else if (acc & C_DASH) {
+			/* '-' may border an address ("a-10.1.2.3"), a letter may not. */
+			for (size_t a = s; a < e;) {
+				size_t b = a;
+				int only = 1;
+				while (b < e && p[b] != '-')
+					only &= (cls[p[b]] & (C_DIG | C_DOT)) != 0, b++;
+				if (only && b > a)
+					try_v4(sc, p, a, b);
+				a = b + 1;
+			}
+		}
+	}
+	if ((acc & C_DOT) && (acc & (C_ALPHA | C_DASH)) && m->has_dom)
+		domains(sc, p, s, e);
+	if (e - s >= 32 && m->has_hex) {
+		for (size_t a = s; a < e;) {
+			size_t b = a;
+			while (b < e && p[b] != '.' && p[b] != '-')
+				b++;
+			hex_word(sc, p, a, b);
+			a = b + 1;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ URL, email */
+
+static int ci4(const unsigned char *p, const char *w)
+{
+	for (int i = 0; i < 4; i++)
+		if (match_lower(p[i]) != (unsigned char)w[i])
+			return 0;
+	return 1;
+}
+
+static int alnum(unsigned char c)
+{
+	return (cls[c] & (C_DIG | C_HEXA | C_ALPHA)) != 0;
+}
+
+/* p[i] is ':' followed by "//". Returns the end of the URL token (or i). */
+static size_t url(struct scanner *sc, const unsigned char *p, size_t n, size_t i, size_t done)
+{
+	size_t a;
+	/* No line end can be inside "http(s)": no need to know where the line starts. */
+	if (i >= 5 && match_lower(p[i - 1]) == 's' && ci4(p + i - 5, "http"))
+		a = i - 5;
+	else if (i >= 4 && ci4(p + i - 4, "http"))
+		a = i - 4;
+	else
+		return i;
+	if (a < done || (a > 0 && alnum(p[a - 1])))
+		return i;
+	size_t b = i + 3;
+	while (b < n && !urlend[p[b]])
+		b++;
+	size_t len = b - a, max = sc->m->max_url + 4;
+	if (len > max || len > IOC_VALUE_MAX + 4)
+		return b;
+	size_t k = 0, sl = i - a;
+	size_t he = i + 3;
+	while (he < b && p[he] != '/' && p[he] != '?' && p[he] != '#')
+		he++;
+	size_t hl = he - (i + 3);
+	if (sl == 4 && hl > 3 && !memcmp(p + he - 3, ":80", 3))
+		hl -= 3;
+	else if (sl == 5 && hl > 4 && !memcmp(p + he - 4, ":443", 4))
+		hl -= 4;
+	/* Most URLs in logs are not indicators: their scheme and host rule them
+	 * out without copying them. */
+	uint64_t hh = match_hash(p + a, i + 3 + hl - a);
+	size_t bit = hh >> sc->m->url_shift;
+	if (!(sc->m->url_bits[bit / 64] >> (bit % 64) & 1))
+		return b;
+	unsigned char buf[IOC_VALUE_MAX + 8];
+	for (size_t j = a; j < i + 3; j++)
+		buf[k++] = match_lower(p[j]);
+	for (size_t j = i + 3; j < i + 3 + hl; j++)
+		buf[k++] = match_lower(p[j]);
+	memcpy(buf + k, p + he, b - he);
+	k += b - he;
+	probe(sc, match_hash(buf, k), buf, k, 1u << IOC_URL, 0, p, a, b);
+	return b;
+}
+
+static int ldh(unsigned char c)
+{
+	return (cls[c] & (C_DIG | C_HEXA | C_ALPHA | C_DASH)) != 0;
+}
+
+/* p[i] is '@'. Returns the end of the address (or i). */
+static size_t email(struct scanner *sc, const unsigned char *p, size_t n, size_t i, size_t done)
+{
+	size_t a = i;
+	while (a > 0 && local[p[a - 1]])
+		a--;
+	if (a == i || a < done)
+		return i;
+	size_t j = i + 1;
+	while (j < n && ldh(p[j]))
+		j++;
+	if (j == i + 1)
+		return i;
+	size_t end = j;
+	int dots = 0;
+	while (j < n && p[j] == '.') {
+		size_t k = j + 1;
+		while (k < n && ldh(p[k]))
+			k++;
+		if (k == j + 1)
+			break;
+		dots++;
+		end = j = k;
+	}
+	if (!dots)
+		return i;
+	probe(sc, match_hash(p + a, end - a), p + a, end - a, 1u << IOC_EMAIL, 1, p, a, end);
+	return end;
+}
+
+/* ------------------------------------------------------------------ the loop */
+
+/* The loop does not look at every byte one by one: it computes bit masks
+ * of 64 bytes at a time (host-name bytes, '.', ':', '@', '\n', hex digits)
+ * and only visits the bytes that can start work: a '.' (the host-name run
+ * around it is a domain or IPv4 candidate), ':' (URL, IPv6), '@' (email),
+ * and 16-byte blocks of hex digits (a hash of 32 or more digits always
+ * covers one). Line numbers come from counting the '\n' bits. */
+struct masks {
+	uint64_t h, dot, colon, at, nl, hex, digit, dash, letter; /* one bit per byte */
+};
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* SSE2 is part of x86-64; AVX2 is used when the processor has it. */
+static inline __attribute__((always_inline)) void masks64_sse2(const unsigned char *p,
+								struct masks *m)
+{
+	uint64_t dt = 0, co = 0, at = 0, nl = 0, hx = 0, dg = 0, ds = 0, lt = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		/* Signed compares: bytes >= 0x80 are negative and never in a range. */
+		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+					      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+		__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+					      _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+		__m128i hexa = _mm_and_si128(alpha, _mm_cmplt_epi8(l, _mm_set1_epi8('f' + 1)));
+		__m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+		__m128i letter = _mm_or_si128(alpha, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+		int sh = 16 * k;
+		dg |= (uint64_t)(unsigned)_mm_movemask_epi8(digit) << sh;
+		lt |= (uint64_t)(unsigned)_mm_movemask_epi8(letter) << sh;
+		ds |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))) << sh;
+		dt |= (uint64_t)(unsigned)_mm_movemask_epi8(dot) << sh;
+		co |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))) << sh;
+		at |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))) << sh;
+		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << sh;
+		hx |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(digit, hexa)) << sh;
+	}
+	*m = (struct masks){dg | lt | ds | dt, dt, co, at, nl, hx, dg, ds, lt};
+}
+
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) void
+masks64_avx2(const unsigned char *p, struct masks *m)
+{
+	uint64_t r[8][2];
+	for (int k = 0; k < 2; k++) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+		__m256i l = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+		__m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('0' - 1)),
+						 _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), v));
+		__m256i alpha = _mm256_and_si256(_mm256_cmpgt_epi8(l, _mm256_set1_epi8('a' - 1)),
+						 _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), l));
+		__m256i hexa = _mm256_and_si256(alpha, _mm256_cmpgt_epi8(_mm256_set1_epi8('f' + 1), l));
+		__m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
+		__m256i letter = _mm256_or_si256(alpha, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+		r[0][k] = (uint32_t)_mm256_movemask_epi8(digit);
+		r[6][k] = (uint32_t)_mm256_movemask_epi8(letter);
+		r[7][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')));
+		r[1][k] = (uint32_t)_mm256_movemask_epi8(dot);
+		r[2][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')));
+		r[3][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')));
+		r[4][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+		r[5][k] = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(digit, hexa));
+	}
+	uint64_t dg = r[0][0] | r[0][1] << 32, dt = r[1][0] | r[1][1] << 32;
+	uint64_t lt = r[6][0] | r[6][1] << 32, ds = r[7][0] | r[7][1] << 32;
+	*m = (struct masks){dg | dt | lt | ds, dt, r[2][0] | r[2][1] << 32,
+			    r[3][0] | r[3][1] << 32, r[4][0] | r[4][1] << 32,
+			    r[5][0] | r[5][1] << 32, dg, ds, lt};
+}
+#endif
+
+__attribute__((unused)) static inline void masks64_c(const unsigned char *p, struct masks *m)
+{
+	memset(m, 0, sizeof *m);
+	for (int i = 0; i < 64; i++) {
+		unsigned char c = p[i];
+		uint64_t bit = 1ull << i;
+		if (cls[c] & C_H)
+			m->h |= bit;
+		if (c == '.')
+			m->dot |= bit;
+		else if (c == ':')
+			m->colon |= bit;
+		else if (c == '@')
+			m->at |= bit;
+		else if (c == '\n')
+			m->nl |= bit;
+		if (hexv[c])
+			m->hex |= bit;
+		if (cls[c] & C_DIG)
+			m->digit |= bit;
+		if (c == '-')
+			m->dash |= bit;
+		if (cls[c] & (C_HEXA | C_ALPHA | C_US))
+			m->letter |= bit;
+	}
+}
+
+typedef void (*masks_fn)(const unsigned char *p, struct masks *m);
+typedef void (*scan_fn)(struct scanner *sc, const unsigned char *p, size_t n);
+
+#if defined(__x86_64__)
+static void scan_avx2(struct scanner *sc, const unsigned char *p, size_t n);
+static void scan_sse2(struct scanner *sc, const unsigned char *p, size_t n);
+#else
+static void scan_c(struct scanner *sc, const unsigned char *p, size_t n);
+#endif
+
+/* The loop for this processor: AVX2 when it has it. */
+static scan_fn pick_masks(void)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		return scan_avx2;
+	return scan_sse2;
+#else
+	return scan_c;
+#endif
+}
+
+void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *out)
+{
+	init_once();
+	memset(sc, 0, sizeof *sc);
+	sc->masks = (void (*)(void))pick_masks();
+	sc->m = m;
+	sc->out = out;
+}
+
+/* 16-byte blocks (bit 16k) that are all hex digits. */
+static inline uint64_t hex16(uint64_t hex)
+{
+	uint64_t r = 0;
+	for (int k = 0; k < 4; k++)
+		if (((hex >> (16 * k)) & 0xFFFF) == 0xFFFF)
+			r |= 1ull << (16 * k);
+	return r;
+}
+
+/* The host-name run around byte base + d (a C_H byte), found with the
+ * mask of the 64 bytes at base, and handed to run(). Returns its end. */
+static inline __attribute__((always_inline)) size_t
+run_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const struct masks *k,
+       int d)
+{
+	uint64_t not_h = ~k->h;
+	uint64_t below = not_h & ((1ull << d) - 1);
+	uint64_t above = not_h & ~((2ull << d) - 1);
+	size_t s, e;
+	unsigned acc = 0, dots = 0;
+	if (below && above) {
+		/* The whole run is among the 64 bytes: its classes from the masks. */
+		int a = 64 - __builtin_clzll(below), b = __builtin_ctzll(above);
+		uint64_t r = (b == 64 ? ~0ull : (1ull << b) - 1) & ~((1ull << a) - 1);
+		s = base + (size_t)a, e = base + (size_t)b;
+		acc = (k->dot & r ? C_DOT : 0) | (k->digit & r ? C_DIG : 0) |
+		      (k->dash & r ? C_DASH : 0) | (k->letter & r ? C_ALPHA : 0);
+		dots = popcount64(k->dot & r);
+	} else {
+		s = base + (below ? (size_t)(64 - __builtin_clzll(below)) : 0);
+		while (!below && s > 0 && (cls[p[s - 1]] & C_H))
+			s--;
+		e = above ? base + (size_t)__builtin_ctzll(above) : (base + 64 < n ? base + 64 : n);
+		while (!above && e < n && (cls[p[e]] & C_H))
+			e++;
+		for (size_t j = s; j < e; j++) {
+			acc |= cls[p[j]];
+			dots += p[j] == '.';
+		}
+		if (acc & (C_HEXA | C_US))
+			acc |= C_ALPHA;
+	}
+	run(sc, p, s, e, acc, dots);
+	return e;
+}
+
+/* The loop, compiled once per mask kernel so that the kernel is inlined. */
+static inline __attribute__((always_inline)) void
+scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64)
+{
+	const struct matcher *m = sc->m;
+	size_t done = 0, v6_done = 0, url_done = 0, email_done = 0;
+	int want_v6 = m->has_v6;
+	int want_run = m->has_dom || m->has_v4 || m->has_hex;
+	uint64_t lines = sc->line;
+	unsigned char tail[64];
+	for (size_t base = 0; base < n; base += 64) {
+		struct masks k;
+		if (base + 64 <= n) {
+			masks64(p + base, &k);
+		} else {
+			/* The last bytes, padded with spaces (in no token). */
+			memset(tail, ' ', sizeof tail);
+			memcpy(tail, p + base, n - base);
+			masks64(tail, &k);
+		}
+		sc->line_base = lines;
+		sc->nl_bits = k.nl;
+		uint64_t t = k.colon | k.at;
+		uint64_t hexl = 0;
+		if (want_run) {
+			t |= k.dot;
+			/* A lane of 16 hex digits: its first byte is a trigger too,
+			 * handled in byte order with the others. */
+			if (m->has_hex && k.hex)
+				hexl = hex16(k.hex);
+			t |= hexl;
+		}
+		if (!m->has_email)
+			t &= ~k.at;
+		if (!want_v6 && !m->has_url)
+			t &= ~k.colon;
+		while (t) {
+			int d = __builtin_ctzll(t);
+			t &= t - 1;
+			size_t i = base + (size_t)d;
+			unsigned char c = p[i];
+			sc->bit = d;
+			if (c == '.' || (hexl >> d & 1)) {
+				if (i >= done) {
+					done = run_at(sc, p, n, base, &k, d);
+					if (done >= base + 64)
+						t &= ~k.dot;
+					else
+						t &= ~(k.dot & ((1ull << (done - base)) - 1));
+				}
+			} else if (c == ':') {
+				if (m->has_url && i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/') {
+					size_t e = url(sc, p, n, i, url_done);
+					if (e > i)
+						url_done = e;
+				}
+				if (want_v6 && i >= v6_done) {
+					size_t a = i, b = i + 1, colons = 0;
+					int dbl = 0;
+					while (a > 0 && v6c[p[a - 1]])
+						a--;
+					while (b < n && v6c[p[b]])
+						b++;
+					for (size_t x = a; x < b; x++)
+						if (p[x] == ':') {
+							colons++;
+							dbl |= x > a && p[x - 1] == ':';
+						}
+					v6_done = b;
+					/* An address has "::", or 7 colons (6 before an
+					 * IPv4 tail): "12:34:56" is not worth parsing. */
+					if (colons >= 2 && (dbl || colons >= 6))
+						try_v6(sc, p, a, b);
+				}
+			} else if (i >= email_done) {
+				size_t e = email(sc, p, n, i, email_done);
+				if (e > i)
+					email_done = e;
+			}
+		}
+		lines += popcount64(k.nl);
+	}
+	sc->line = lines;
+	sc->off += n;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static void scan_avx2(struct scanner *sc, const unsigned char *p,
+						       size_t n)
+{
+	scan_loop(sc, p, n, masks64_avx2);
+}
+
+static void scan_sse2(struct scanner *sc, const unsigned char *p, size_t n)
+{
+	scan_loop(sc, p, n, masks64_sse2);
+}
+#else
+static void scan_c(struct scanner *sc, const unsigned char *p, size_t n)
+{
+	scan_loop(sc, p, n, masks64_c);
+}
+#endif
+
+void scan_block(struct scanner *sc, const unsigned char *p, size_t n)
+{
+	((void (*)(struct scanner *, const unsigned char *, size_t))sc->masks)(sc, p, n);
+}
+
+size_t scan_cut(const unsigned char *p, size_t n)
+{
+	const unsigned char *nl = memrchr(p, '\n', n);
+	if (nl)
+		return (size_t)(nl - p) + 1;
+	init_once();
+	for (size_t i = n; i-- > 0;)
+		if (urlend[p[i]])
+			return i + 1;
+	return n;
+}

@@ -1,0 +1,61 @@
+/* The line scanner: one pass over a block of log bytes that finds every
+ * indicator of a matcher, with the exact, token-aware semantics of
+ * docs/sweep.md (the reference matcher of bench/sweep/gen.py). Lines are
+ * never copied; the scanner keeps only the line counter and the indicators
+ * already reported on the current line between blocks. */
+#ifndef WR_SWEEP_SCAN_H
+#define WR_SWEEP_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sweep/match.h"
+
+/* Matched text longer than this is cut in the output (a host name of a
+ * megabyte that ends in an indicator is still reported). */
+#define SCAN_TEXT_MAX 256
+
+struct scan_hit {
+	uint64_t line; /* 0-based line index counted by the scanner */
+	uint64_t off;  /* byte offset of the matched text */
+	uint32_t ioc;  /* indicator index in the set */
+	uint32_t text_off, text_len; /* in scan_out.text */
+};
+
+/* Hits of one job, in the order found (lines ascending). */
+struct scan_out {
+	struct scan_hit *hits;
+	size_t n, cap;
+	char *text;
+	size_t tlen, tcap;
+};
+
+struct scanner {
+	const struct matcher *m;
+	uint64_t line; /* newlines seen (at a hit: before it) */
+	uint64_t line_base, nl_bits; /* newlines before the 64 bytes in work, and theirs */
+	int bit;                     /* the byte in work among the 64 */
+	void (*masks)(void);         /* the loop for this processor (SIMD kernel) */
+	uint64_t off;  /* offset of the next block's first byte */
+	uint64_t seen_line; /* the line of seen */
+	uint32_t *seen; /* indicators reported on line seen_line */
+	size_t nseen, seen_cap;
+	struct scan_out *out;
+	int oom; /* set when a hit could not be stored */
+};
+
+void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *out);
+void scanner_release(struct scanner *sc);
+void scan_out_release(struct scan_out *o);
+
+/* Scans p[0..n). A block must end at a line end, at a byte that no token
+ * contains (white space), or at the end of the input: the scanner treats
+ * the start of a block like the byte after such a separator. */
+void scan_block(struct scanner *sc, const unsigned char *p, size_t n);
+
+/* The number of bytes of p[0..n) to hand to scan_block when more input
+ * follows: up to the last newline, else the last white space, else the
+ * last byte no token contains, else all of it (a token is then cut). */
+size_t scan_cut(const unsigned char *p, size_t n);
+
+#endif

@@ -1,0 +1,288 @@
+/* The sweep: jobs (a whole file, or a chunk of a big plain file), worker
+ * threads that scan them, and the writer (the calling thread) that prints
+ * the hits job after job in order, so the output does not depend on the
+ * number of threads. At most WINDOW jobs are in flight, which bounds the
+ * memory held by hits waiting for their turn. */
+#include "sweep/sweep.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sweep/output.h"
+#include "sweep/scan.h"
+#include "sweep/source.h"
+
+struct job {
+	size_t file;
+	uint64_t start, end; /* nominal byte range; the chunk is cut at line ends */
+	int first, last;     /* first / last chunk of its file */
+	/* results */
+	struct scan_out out;
+	uint64_t newlines, bytes;
+	int ends_without_nl;
+	char err[256];
+	int done;
+};
+
+struct sweep {
+	const struct matcher *m;
+	const struct sweep_files *files;
+	const struct sweep_opts *o;
+	struct job *jobs;
+	size_t njobs, next, written, window;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_done, cv_slot;
+	int oom;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Moves the unscanned tail of the buffer to its start, in steps that never
+ * overlap (fortified memmove trips valgrind's overlap check). */
+static void move_down(unsigned char *dst, const unsigned char *src, size_t n)
+{
+	size_t gap = (size_t)(src - dst);
+	if (gap == 0)
+		return;
+	while (n > 0) {
+		size_t k = n < gap ? n : gap;
+		memcpy(dst, src, k);
+		dst += k, src += k, n -= k;
+	}
+}
+
+/* Scans a job's bytes with buffer buf (cap bytes). */
+static void run_job(struct sweep *sw, struct job *j, unsigned char *buf, size_t cap)
+{
+	const struct sweep_file *f = &sw->files->v[j->file];
+	/* A chunk starts after the first newline at or after start - 1, and
+	 * ends after the first newline at or after end - 1: the same cut
+	 * seen from both sides, so every line belongs to exactly one chunk. */
+	uint64_t from = j->first ? 0 : j->start - 1;
+	struct source *src = source_open(f, from, j->err, sizeof j->err);
+	if (!src)
+		return;
+	struct scanner sc;
+	scanner_init(&sc, sw->m, &j->out);
+	sc.off = from;
+	int skipping = !j->first;
+	uint64_t stop = j->last ? UINT64_MAX : j->end - 1; /* newline at or after: stop */
+	size_t have = 0;
+	unsigned char lastc = '\n';
+	int eof_seen = 0;
+	for (;;) {
+		ssize_t n = source_read(src, buf + have, cap - have, j->err, sizeof j->err);
+		if (n < 0)
+			n = 0; /* what was read is still swept; the error is reported */
+		have += (size_t)n;
+		size_t start = 0;
+		if (skipping) {
+			unsigned char *nl = memchr(buf, '\n', have);
+			if (!nl) {
+				sc.off += have;
+				have = 0;
+				if (n == 0)
+					break;
+				continue;
+			}
+			start = (size_t)(nl - buf) + 1;
+			sc.off += start;
+			skipping = 0;
+			if (sc.off - 1 >= stop)
+				break; /* one line covers the whole chunk: the previous one has it */
+		}
+		int eof = n == 0;
+		eof_seen |= eof;
+		size_t len = have - start;
+		/* Does the chunk end inside this buffer? */
+		int finish = eof;
+		if (stop != UINT64_MAX && sc.off + len > stop) {
+			uint64_t from_idx = stop > sc.off ? stop - sc.off : 0;
+			unsigned char *nl = memchr(buf + start + from_idx, '\n', len - from_idx);
+			if (nl) {
+				len = (size_t)(nl - (buf + start)) + 1;
+				finish = 1;
+			}
+		}
+		size_t cut = finish ? len : scan_cut(buf + start, len);
+		if (cut > 0) {
+			scan_block(&sc, buf + start, cut);
+			lastc = buf[start + cut - 1];
+			j->bytes += cut;
+		}
+		if (finish)
+			break;
+		move_down(buf, buf + start + cut, len - cut);
+		have = len - cut;
+		if (have == cap) {
+			/* Cannot happen: scan_cut returns all of a full buffer. */
+			have = 0;
+		}
+	}
+	j->newlines = sc.line;
+	j->ends_without_nl = eof_seen && j->bytes > 0 && lastc != '\n';
+	if (sc.oom)
+		sw->oom = 1;
+	scanner_release(&sc);
+	source_close(src);
+}
+
+static void *worker(void *arg)
+{
+	struct sweep *sw = arg;
+	size_t cap = sw->o->buffer ? sw->o->buffer : 4u << 20;
+	unsigned char *buf = malloc(cap);
+	pthread_mutex_lock(&sw->mu);
+	if (!buf)
+		sw->oom = 1;
+	for (;;) {
+		while (sw->next < sw->njobs && sw->next >= sw->written + sw->window)
+			pthread_cond_wait(&sw->cv_slot, &sw->mu);
+		if (sw->next >= sw->njobs || !buf)
+			break;
+		struct job *j = &sw->jobs[sw->next++];
+		pthread_mutex_unlock(&sw->mu);
+		run_job(sw, j, buf, cap);
+		pthread_mutex_lock(&sw->mu);
+		j->done = 1;
+		pthread_cond_broadcast(&sw->cv_done);
+	}
+	pthread_mutex_unlock(&sw->mu);
+	free(buf);
+	return NULL;
+}
+
+static int plan(struct sweep *sw)
+{
+	size_t chunk = sw->o->chunk ? sw->o->chunk : 32u << 20;
+	size_t n = 0;
+	for (size_t i = 0; i < sw->files->n; i++) {
+		const struct sweep_file *f = &sw->files->v[i];
+		n += (f->kind == SWEEP_RAW && !f->stream && f->size > chunk) ? f->size / chunk + 1 : 1;
+	}
+	sw->jobs = calloc(n ? n : 1, sizeof *sw->jobs);
+	if (!sw->jobs)
+		return WR_ENOMEM;
+	for (size_t i = 0; i < sw->files->n; i++) {
+		const struct sweep_file *f = &sw->files->v[i];
+		int split = f->kind == SWEEP_RAW && !f->stream && f->size > chunk;
+		uint64_t parts = split ? (f->size + chunk - 1) / chunk : 1;
+		for (uint64_t k = 0; k < parts; k++) {
+			struct job *j = &sw->jobs[sw->njobs++];
+			j->file = i;
+			j->start = k * chunk;
+			j->end = k + 1 == parts ? UINT64_MAX : (k + 1) * chunk;
+			j->first = k == 0;
+			j->last = k + 1 == parts;
+		}
+	}
+	return 0;
+}
+
+int sweep_run(const struct matcher *m, const struct sweep_files *files,
+	      const struct sweep_opts *o, FILE *out, struct sweep_stats *st)
+{
+	double t0 = now();
+	struct sweep sw = {.m = m, .files = files, .o = o};
+	int threads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
+	sw.window = (size_t)threads * 4;
+	int rc = plan(&sw);
+	if (rc)
+		return rc;
+	pthread_mutex_init(&sw.mu, NULL);
+	pthread_cond_init(&sw.cv_done, NULL);
+	pthread_cond_init(&sw.cv_slot, NULL);
+	pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+	int started = 0;
+	for (; tids && started < threads; started++)
+		if (pthread_create(&tids[started], NULL, worker, &sw))
+			break;
+	if (started == 0) {
+		rc = WR_ENOMEM;
+	}
+	struct output outp;
+	output_init(&outp, m->set, o->format, out);
+	uint64_t line_base = 0;
+	double last_progress = t0;
+	for (size_t i = 0; i < sw.njobs && !rc; i++) {
+		struct job *j = &sw.jobs[i];
+		pthread_mutex_lock(&sw.mu);
+		while (!j->done) {
+			if (o->progress) {
+				struct timespec ts;
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_sec += 1;
+				pthread_cond_timedwait(&sw.cv_done, &sw.mu, &ts);
+				double t = now();
+				if (t - last_progress >= 1.0) {
+					last_progress = t;
+					fprintf(stderr, "\rwarroom: sweep: %zu/%zu files, %.0f MB, %llu hits ",
+						j->file, files->n,
+						(double)st->bytes / 1e6, (unsigned long long)st->hits);
+				}
+			} else {
+				pthread_cond_wait(&sw.cv_done, &sw.mu);
+			}
+		}
+		pthread_mutex_unlock(&sw.mu);
+		const struct sweep_file *f = &files->v[j->file];
+		if (j->first) {
+			line_base = 0;
+			st->files++;
+		}
+		if (j->err[0]) {
+			fprintf(stderr, "%swarroom: sweep: %s: %s\n", o->progress ? "\r" : "", f->path,
+				j->err);
+			st->errors++;
+		}
+		for (size_t k = 0; k < j->out.n && !rc; k++) {
+			const struct scan_hit *h = &j->out.hits[k];
+			rc = output_hit(&outp, f->path, line_base + h->line + 1, h->off, h->ioc,
+					j->out.text + h->text_off, h->text_len);
+			if (st->per_ioc)
+				st->per_ioc[h->ioc]++;
+		}
+		st->hits += j->out.n;
+		st->bytes += j->bytes;
+		st->lines += j->newlines + (uint64_t)j->ends_without_nl;
+		line_base += j->newlines;
+		scan_out_release(&j->out);
+		pthread_mutex_lock(&sw.mu);
+		sw.written = i + 1;
+		pthread_cond_broadcast(&sw.cv_slot);
+		pthread_mutex_unlock(&sw.mu);
+	}
+	if (rc) {
+		/* Let the workers run out: no more jobs. */
+		pthread_mutex_lock(&sw.mu);
+		sw.next = sw.njobs;
+		pthread_cond_broadcast(&sw.cv_slot);
+		pthread_mutex_unlock(&sw.mu);
+	}
+	for (int t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	if (o->progress)
+		fprintf(stderr, "\r%60s\r", "");
+	if (!rc && output_flush(&outp))
+		rc = WR_EIO;
+	buf_release(&outp.b);
+	if (!rc && sw.oom)
+		rc = WR_ENOMEM;
+	for (size_t i = 0; i < sw.njobs; i++)
+		scan_out_release(&sw.jobs[i].out);
+	free(sw.jobs);
+	free(tids);
+	pthread_mutex_destroy(&sw.mu);
+	pthread_cond_destroy(&sw.cv_done);
+	pthread_cond_destroy(&sw.cv_slot);
+	st->seconds = now() - t0;
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* The sweep of files and directories: walks the paths, splits big files into
+ * chunks at line boundaries, scans them on N threads and writes the hits in
+ * a deterministic order (files in the order walked, lines ascending)
+ * whatever the number of threads. Memory: the tables, one read buffer per
+ * thread and the hits of the few chunks in flight. */
+#ifndef WR_SWEEP_SWEEP_H
+#define WR_SWEEP_SWEEP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sweep/match.h"
+
+enum sweep_format { SWEEP_TEXT, SWEEP_TSV, SWEEP_JSON };
+
+struct sweep_opts {
+	int threads;             /* 1.. */
+	enum sweep_format format;
+	size_t chunk;            /* bytes per job of a big uncompressed file; 0: 32 MiB */
+	size_t buffer;           /* read buffer per thread; 0: 4 MiB */
+	int progress;            /* a progress line on stderr every second */
+};
+
+struct sweep_stats {
+	uint64_t files, bytes, lines, hits;
+	uint64_t errors; /* files (or parts) that could not be read */
+	double seconds;
+	uint64_t *per_ioc; /* hits per indicator when not NULL (caller allocates) */
+};
+
+/* One file found by the walk. */
+struct sweep_file {
+	char *path;
+	uint64_t size;
+	int kind;   /* SWEEP_RAW, SWEEP_GZIP, SWEEP_ZSTD */
+	int stream; /* standard input or not a regular file: read sequentially */
+};
+enum { SWEEP_RAW, SWEEP_GZIP, SWEEP_ZSTD };
+
+struct sweep_files {
+	struct sweep_file *v;
+	size_t n, cap;
+};
+
+/* Walks paths ("-" is standard input) into files: directories recursively
+ * in name order, symbolic links followed, each directory and file once
+ * (a loop is reported and cut). Problems are printed to stderr as
+ * "warroom: sweep: PATH: reason" and counted in *errors; the walk goes on.
+ * 0 or WR_ENOMEM. */
+int sweep_walk(char *const *paths, size_t n, struct sweep_files *out, uint64_t *errors);
+void sweep_files_release(struct sweep_files *f);
+
+/* Sweeps files with m and writes the hits to out. 0, or WR_ENOMEM /
+ * WR_EIO (writing failed): file errors only count in st->errors. */
+int sweep_run(const struct matcher *m, const struct sweep_files *files,
+	      const struct sweep_opts *o, FILE *out, struct sweep_stats *st);
+
+#endif
