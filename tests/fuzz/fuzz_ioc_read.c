@@ -1,4 +1,5 @@
-/* libFuzzer harness for the indicator list readers (plain, TSV, CSV): any
+/* libFuzzer harness for every indicator reader behind ioc_read_text (plain,
+ * TSV, CSV, STIX 2.1, MISP, pack; the format is detected from the bytes): any
  * bytes must read or fail cleanly, and every indicator read must be in
  * canonical form (canonicalising it again changes nothing). */
 #include <stddef.h>
