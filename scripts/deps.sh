@@ -8,7 +8,8 @@ packages="build-essential cmake pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev libidn2-dev
 zlib1g-dev libzstd-dev zstd libcurl4-openssl-dev libssl-dev
 libcmocka-dev python3 chromium wrk valgrind clang libclang-rt-14-dev bc curl
-libhyperscan-dev ripgrep time"
+libhyperscan-dev ripgrep time
+libcmark-dev python3-aiosmtpd python3-jsonschema"
 
 missing=""
 for p in $packages; do

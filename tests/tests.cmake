@@ -12,6 +12,9 @@ endforeach()
 add_test(NAME lint/source COMMAND ${CMAKE_SOURCE_DIR}/tools/check-source.sh ${CMAKE_SOURCE_DIR})
 
 # End-to-end API tests: a real `warroom serve` on a free loopback port.
+# Debian's interpreter first: the tests use Debian's python3-aiosmtpd and
+# python3-jsonschema, which another python3 on PATH (pyenv) does not see.
+find_program(PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(PYTHON3 python3 REQUIRED)
 file(GLOB API_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/api/test_*.py)
 foreach(src ${API_TESTS})
