@@ -20,225 +20,43 @@
  *    verifies; importing the same file a second time writes nothing and
  *    skips every line that the first import imported or skipped;
  *  - the import leaves the caller's transaction as it found it. */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-#include <sqlite3.h>
-
 #include "audit/journal.h"
 #include "base/domain.h"
 #include "base/email.h"
 #include "base/ip.h"
 #include "base/phone.h"
-#include "base/secret.h"
 #include "registry/import.h"
-#include "registry/registry.h"
-#include "store/db.h"
-#include "store/scope.h"
+
+#define FUZZER_NAME "fuzz_import"
+#include "registry_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static sqlite3 *db;
 static struct actor actors[4];
 static FILE *devnull;
 static int verbose; /* FUZZ_VERBOSE=1: print what each import did */
 
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "fuzz_import: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
-
-/* ---- fixture ---- */
-
-static json_t *J(const char *text)
-{
-	json_error_t je;
-	json_t *v = json_loads(text, 0, &je);
-	if (!v)
-		die("bad fixture JSON %s: %s", text, je.text);
-	return v;
-}
-
-static int64_t id_of(json_t *o)
-{
-	int64_t id = json_integer_value(json_object_get(o, "id"));
-	json_decref(o);
-	return id;
-}
-
-static int64_t mk_org(const char *fields)
-{
-	json_t *in = J(fields), *out = NULL;
-	struct wr_err e = {0};
-	if (org_create(db, &actors[0], in, &out, &e))
-		die("fixture org_create %s: %s: %s", fields, e.field, e.message);
-	json_decref(in);
-	return id_of(out);
-}
-
-static int64_t mk_provider(const char *name)
-{
-	json_t *in = json_pack("{s:s}", "name", name), *out = NULL;
-	struct wr_err e = {0};
-	if (!in || provider_create(db, &actors[0], in, &out, &e))
-		die("fixture provider_create %s: %s", name, e.message);
-	json_decref(in);
-	return id_of(out);
-}
-
-static void mk_client(int64_t provider, int64_t org, const char *services)
-{
-	json_t *in = json_pack("{s:I,s:s}", "org_id", (json_int_t)org, "services", services);
-	json_t *out = NULL;
-	struct wr_err e = {0};
-	if (!in || provider_client_set(db, &actors[0], provider, in, &out, &e))
-		die("fixture provider_client_set: %s", e.message);
-	json_decref(in);
-	json_decref(out);
-}
-
-static void mk_contact(int64_t org, const char *fields)
-{
-	json_t *in = J(fields), *out = NULL;
-	struct wr_err e = {0};
-	if (contact_create(db, &actors[0], org, in, &out, &e))
-		die("fixture contact_create %s: %s: %s", fields, e.field, e.message);
-	json_decref(in);
-	json_decref(out);
-}
-
-static void mk_asset(int64_t org, const char *fields)
-{
-	json_t *in = J(fields), *out = NULL;
-	struct wr_err e = {0};
-	if (asset_create(db, &actors[0], org, in, &out, &e))
-		die("fixture asset_create %s: %s: %s", fields, e.field, e.message);
-	json_decref(in);
-	json_decref(out);
-}
-
 static void setup(void)
 {
-	struct wr_err e = {0};
-	int applied = 0;
-	if (db_global_init() || secret_init())
-		die("global init");
-	if (db_open(":memory:", 1, &db, &e) || db_migrate(db, &applied, &e))
-		die("database: %s", e.message);
+	struct fixture fx;
+	fixture_setup(&fx);
+	actors[0] = fx.cli;
+	actors[1] = fx.spoc;
+	actors[2] = fx.provider;
+	actors[3] = fx.viewer;
 	devnull = fopen("/dev/null", "w");
 	if (!devnull)
 		die("/dev/null");
 	verbose = getenv("FUZZ_VERBOSE") != NULL;
-
-	actor_cli(&actors[0]);
-	int64_t gent = mk_org("{\"kind\":\"municipality\",\"name\":\"Gent\",\"nis_code\":\"44021\","
-			      "\"province\":\"Oost-Vlaanderen\",\"population\":265086,"
-			      "\"valid_from\":\"2019-01-01\"}");
-	int64_t aalst = mk_org("{\"kind\":\"municipality\",\"name\":\"Aalst\",\"nis_code\":\"41002\","
-			       "\"province\":\"Oost-Vlaanderen\",\"population\":89000}");
-	int64_t antwerpen = mk_org("{\"kind\":\"municipality\",\"name\":\"Antwerpen\","
-				   "\"nis_code\":\"11002\",\"province\":\"Antwerpen\","
-				   "\"valid_from\":\"2025-01-01\"}");
-	char past[256];
-	snprintf(past, sizeof past,
-		 "{\"kind\":\"municipality\",\"name\":\"Borsbeek\",\"nis_code\":\"11007\","
-		 "\"province\":\"Antwerpen\",\"valid_from\":\"2019-01-01\",\"valid_to\":\"2024-12-31\","
-		 "\"successor_id\":%lld}", (long long)antwerpen);
-	mk_org(past);
-	mk_org("{\"kind\":\"province\",\"name\":\"Provincie Oost-Vlaanderen\",\"nis_code\":\"40000\","
-	       "\"province\":\"Oost-Vlaanderen\"}");
-	mk_org("{\"kind\":\"war-room\",\"name\":\"Vlaamse cyber war room\"}");
-	int64_t prov_a = mk_provider("Demo ICT Provider A");
-	int64_t cipal = mk_provider("Cipal");
-	mk_client(prov_a, gent, "network,workplace");
-	mk_client(cipal, aalst, "applications");
-	mk_contact(gent, "{\"name\":\"An Peeters\",\"role\":\"spoc\",\"email\":\"spoc@gent.example\","
-			 "\"mobile\":\"0499 00 00 01\",\"oob_email\":\"an@oob.example.org\"}");
-	mk_contact(gent, "{\"name\":\"Bart Maes\",\"role\":\"deputy\",\"email\":\"deputy@gent.example\","
-			 "\"mobile\":\"+32 499 00 00 02\",\"language\":\"fr\"}");
-	mk_asset(gent, "{\"type\":\"cidr\",\"value\":\"198.18.0.0/24\"}");
-	mk_asset(gent, "{\"type\":\"domain\",\"value\":\"gent.example\"}");
-	char a6[200];
-	snprintf(a6, sizeof a6,
-		 "{\"type\":\"cidr\",\"value\":\"2001:db8::/48\",\"managed_by\":\"provider\","
-		 "\"provider_id\":%lld}", (long long)prov_a);
-	mk_asset(gent, a6);
-	mk_asset(gent, "{\"type\":\"software\",\"vendor\":\"Fortinet\",\"product\":\"FortiOS\","
-		       "\"version\":\"7.2.5\"}");
-	mk_asset(aalst, "{\"type\":\"cidr\",\"value\":\"198.18.0.0/16\"}");
-	mk_asset(aalst, "{\"type\":\"hostname\",\"value\":\"vpn.aalst.example\"}");
-
-	/* 1: the SPOC of Gent, 2: a provider account, 3: a viewer. */
-	actors[1].role = ROLE_SPOC;
-	actors[1].user_id = 2;
-	actors[1].org_id = gent;
-	snprintf(actors[1].name, sizeof actors[1].name, "spoc-gent");
-	actors[2].role = ROLE_PROVIDER;
-	actors[2].user_id = 3;
-	actors[2].provider_id = prov_a;
-	snprintf(actors[2].name, sizeof actors[2].name, "provider-a");
-	actors[3].role = ROLE_VIEWER;
-	actors[3].user_id = 4;
-	snprintf(actors[3].name, sizeof actors[3].name, "viewer");
 }
 
 /* ---- checks ---- */
-
-struct counts {
-	int64_t orgs, contacts, clients, assets, journal;
-};
-
-static int64_t count_of(const char *sql)
-{
-	int64_t n = -1;
-	struct wr_err e = {0};
-	if (db_query_int(db, sql, 0, &n, &e))
-		die("%s: %s", sql, e.message);
-	return n;
-}
-
-static void counts_get(struct counts *c)
-{
-	c->orgs = count_of("SELECT count(*) FROM orgs");
-	c->contacts = count_of("SELECT count(*) FROM contacts");
-	c->clients = count_of("SELECT count(*) FROM provider_clients");
-	c->assets = count_of("SELECT count(*) FROM assets");
-	c->journal = count_of("SELECT count(*) FROM journal");
-}
-
-static void counts_same(const struct counts *a, const struct counts *b, const char *when)
-{
-	if (memcmp(a, b, sizeof *a) != 0)
-		die("%s: rows changed: orgs %lld -> %lld, contacts %lld -> %lld, provider_clients "
-		    "%lld -> %lld, assets %lld -> %lld, journal %lld -> %lld",
-		    when, (long long)a->orgs, (long long)b->orgs, (long long)a->contacts,
-		    (long long)b->contacts, (long long)a->clients, (long long)b->clients,
-		    (long long)a->assets, (long long)b->assets, (long long)a->journal,
-		    (long long)b->journal);
-}
-
-/* "+" then 8..15 digits, the first not 0 (^\+[1-9][0-9]{7,14}$). */
-static int e164_ok(const char *s)
-{
-	if (s[0] != '+' || s[1] < '1' || s[1] > '9')
-		return 0;
-	size_t n = 0;
-	for (const char *c = s + 1; *c; c++, n++)
-		if (*c < '0' || *c > '9')
-			return 0;
-	return n >= 8 && n <= 15;
-}
 
 static int trimmed_clean(const char *s)
 {
@@ -251,18 +69,11 @@ static int trimmed_clean(const char *s)
 	return 1;
 }
 
-static const char *text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? (const char *)s : NULL;
-}
-
 /* Every stored value is in its canonical form. */
 static void check_canonical(void)
 {
 	sqlite3_stmt *st;
 	struct wr_err e = {0};
-	char buf[1100];
 
 	if (db_prepare(db, "SELECT id, name, email, mobile, phone, oob_email FROM contacts", &st, &e))
 		die("prepare: %s", e.message);
@@ -271,16 +82,13 @@ static void check_canonical(void)
 		const char *name = text(st, 1), *mobile = text(st, 3), *phone = text(st, 4);
 		if (!name || !trimmed_clean(name))
 			die("contact %lld: name \"%s\" not clean", id, name ? name : "(null)");
-		if (mobile && (!e164_ok(mobile) ||
-			       (!strncmp(mobile, "+32", 3) && !phone_is_belgian_mobile(mobile))))
-			die("contact %lld: mobile \"%s\" not canonical", id, mobile);
+		char what[64];
+		snprintf(what, sizeof what, "contact %lld", id);
+		check_mobile(what, mobile);
 		if (phone && !e164_ok(phone))
 			die("contact %lld: phone \"%s\" not canonical", id, phone);
-		for (int k = 2; k <= 5; k += 3) {
-			const char *m = text(st, k);
-			if (m && (email_canonical(m, "e", buf, sizeof buf, NULL) || strcmp(buf, m)))
-				die("contact %lld: e-mail \"%s\" not canonical", id, m);
-		}
+		check_mail(what, text(st, 2));
+		check_mail(what, text(st, 5));
 	}
 	sqlite3_finalize(st);
 
@@ -289,40 +97,10 @@ static void check_canonical(void)
 		die("prepare: %s", e.message);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
-		const char *type = text(st, 1), *value = text(st, 2);
-		if (!type || !value)
-			die("asset %lld: no type or value", id);
-		if (!strcmp(type, "cidr")) {
-			struct ip_prefix p;
-			unsigned char lo[16], hi[16];
-			char hlo[33], hhi[33];
-			if (ip_prefix_parse(value, "v", &p, NULL) ||
-			    ip_prefix_format(&p, buf, sizeof buf) || strcmp(buf, value))
-				die("asset %lld: prefix \"%s\" not canonical", id, value);
-			ip_prefix_range(&p, lo, hi);
-			ip_range_hex(lo, hlo);
-			ip_range_hex(hi, hhi);
-			if (!text(st, 3) || !text(st, 4) || strcmp(hlo, text(st, 3)) ||
-			    strcmp(hhi, text(st, 4)))
-				die("asset %lld: range of %s is wrong", id, value);
-		} else if (!strcmp(type, "domain")) {
-			if (domain_canonical(value, "v", buf, sizeof buf, NULL) || strcmp(buf, value))
-				die("asset %lld: domain \"%s\" not canonical", id, value);
-		} else if (!strcmp(type, "hostname")) {
-			if (hostname_canonical(value, "v", buf, sizeof buf, NULL) || strcmp(buf, value))
-				die("asset %lld: host name \"%s\" not canonical", id, value);
-		} else if (!strcmp(type, "software")) {
-			const char *vendor = text(st, 5), *product = text(st, 6), *version = text(st, 7);
-			if (!vendor || !product)
-				die("asset %lld: software without vendor or product", id);
-			snprintf(buf, sizeof buf, "%s:%s%s%s", vendor, product, version ? ":" : "",
-				 version ? version : "");
-			for (char *c = buf; *c; c++)
-				if (*c >= 'A' && *c <= 'Z')
-					*c = (char)(*c - 'A' + 'a');
-			if (strcmp(buf, value))
-				die("asset %lld: software value \"%s\", expected \"%s\"", id, value, buf);
-		}
+		char what[64];
+		snprintf(what, sizeof what, "asset %lld", id);
+		check_asset_value(what, text(st, 1), text(st, 2), text(st, 3), text(st, 4), text(st, 5),
+				  text(st, 6), text(st, 7));
 		const char *mb = text(st, 8);
 		int has_provider = sqlite3_column_type(st, 9) != SQLITE_NULL;
 		if (!mb || (!strcmp(mb, "provider")) != has_provider)
@@ -349,40 +127,7 @@ static void check_canonical(void)
 	}
 	sqlite3_finalize(st);
 
-	if (db_prepare(db, "SELECT pc.services, p.kind, o.kind FROM provider_clients pc"
-			   " JOIN orgs p ON p.id = pc.provider_id JOIN orgs o ON o.id = pc.org_id",
-		       &st, &e))
-		die("prepare: %s", e.message);
-	static const char *const all[] = {"applications", "hosting", "network", "workplace"};
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *s = text(st, 0);
-		if (!s || strcmp(text(st, 1), "provider") || !strcmp(text(st, 2), "provider"))
-			die("provider client: services %s, provider kind %s, client kind %s",
-			    s ? s : "(null)", text(st, 1), text(st, 2));
-		/* a non-empty sorted comma list of known services, no repeats */
-		int last = -1;
-		const char *p = s;
-		do {
-			const char *c = strchr(p, ',');
-			size_t n = c ? (size_t)(c - p) : strlen(p);
-			int k = 0;
-			while (k < 4 && !(strlen(all[k]) == n && !strncmp(all[k], p, n)))
-				k++;
-			if (k == 4 || k <= last)
-				die("provider client: services \"%s\" not canonical", s);
-			last = k;
-			p = c ? c + 1 : p + n;
-		} while (*p);
-	}
-	sqlite3_finalize(st);
-}
-
-static void journal_ok(const char *when)
-{
-	int64_t count = 0, bad = 0;
-	struct wr_err e = {0};
-	if (journal_verify(db, &count, &bad, &e))
-		die("%s: journal broken at %lld: %s", when, (long long)bad, e.message);
+	check_provider_clients();
 }
 
 /* What every result must say about its messages. */
