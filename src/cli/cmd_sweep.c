@@ -237,8 +237,14 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 		ioc_set_free(set);
 		return 2;
 	}
-	if (!ioc_set_count(set))
-		fprintf(stderr, "warroom: sweep: no indicators to look for\n");
+	if (!ioc_set_count(set)) {
+		/* Sweeping for nothing would report "clean" (exit 0): refuse instead. */
+		fprintf(stderr, "warroom: sweep: no usable indicator in any --iocs file; "
+			"nothing to look for\n");
+		matcher_free(m);
+		ioc_set_free(set);
+		return 2;
+	}
 	struct sweep_files files = {0};
 	struct sweep_stats st = {0};
 	if (sweep_walk(argv + i, (size_t)(argc - i), &files, &st.errors)) {

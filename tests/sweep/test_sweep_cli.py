@@ -131,6 +131,12 @@ def test_formats_stdin_exit():
         check(rc == 2 and ":3:" in err or "line 3" in err, "malformed list refused with its line: %s" % err)
         rc, _, err = sweep(["--iocs", iocs, "--format", "xml", log])
         check(rc == 2, "exit 2 on a bad option")
+        empty = os.path.join(tmp, "empty.txt")
+        with open(empty, "w") as f:
+            f.write("# only a comment, no indicator\n\n")
+        rc, out, err = sweep(["--iocs", empty, log])
+        check(rc == 2 and out == "" and "no usable indicator" in err,
+              "exit 2 on an empty indicator set (%d %s)" % (rc, err))
     finally:
         shutil.rmtree(tmp)
 
