@@ -253,7 +253,8 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 	}
 	if (x.report_url) {
 		st.per_ioc = calloc(ioc_set_count(set) + 1, sizeof *st.per_ioc);
-		if (!st.per_ioc) {
+		st.first_file = calloc(ioc_set_count(set) + 1, sizeof *st.first_file);
+		if (!st.per_ioc || !st.first_file) {
 			fprintf(stderr, "warroom: sweep: out of memory\n");
 			status = 2;
 		}
@@ -281,11 +282,12 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 			st.errors ? " (with errors, see above)" : "");
 	}
 	if (!status && x.report_url && st.hits &&
-	    sweep_cli_report(set, &st, &x) != 0)
+	    sweep_cli_report(set, &files, &st, &x) != 0)
 		status = 2;
 	if (!status)
 		status = st.errors ? 2 : st.hits ? 1 : 0;
 	free(st.per_ioc);
+	free(st.first_file);
 	sweep_files_release(&files);
 	matcher_free(m);
 	ioc_set_free(set);

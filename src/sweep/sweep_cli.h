@@ -34,7 +34,7 @@ int sweep_cli_hash_files(const struct matcher *m, const struct sweep_files *file
 
 /* POSTs the sightings (hits aggregated per indicator) to x->report_url.
  * 0, or -1 after a message on stderr. */
-int sweep_cli_report(const struct ioc_set *set, const struct sweep_stats *st,
-		     const struct sweep_cli_extra *x);
+int sweep_cli_report(const struct ioc_set *set, const struct sweep_files *files,
+		     const struct sweep_stats *st, const struct sweep_cli_extra *x);
 
 #endif

@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -212,6 +213,15 @@ def test_report():
         check(sight["bad.example"]["count"] == 3 and sight["bad.example"]["sources"] == ["feed-a"]
               and sight["198.51.100.7"]["type"] == "ipv4", "counts and sources: %s" % sight)
         check(doc["totals"]["hits"] == 4 and doc["totals"]["files"] == 1, "totals: %s" % doc["totals"])
+        host = socket.gethostname()
+        for ind, s in sight.items():
+            check(set(s) == {"indicator", "type", "count", "sources", "tags", "first_seen",
+                             "last_seen", "where"}, "sighting keys as documented: %s" % s)
+            check(s["first_seen"] == doc["swept_at"] and s["last_seen"] == doc["swept_at"]
+                  and s["first_seen"].endswith("Z"), "first/last seen are the sweep time: %s" % s)
+            check(s["where"] == {"host": host, "path": log}, "where: host and log path: %s" % s)
+        check(set(doc) == {"reporter", "host", "swept_at", "totals", "sightings"} and doc["host"] == host,
+              "top-level body as documented: %s" % sorted(doc))
         rc, _, err = sweep(["--iocs", iocs, "--report", "http://127.0.0.1:9/", "--token", "x", log])
         check(rc == 2 and "report" in err, "exit 2 when the report cannot be sent: %s" % err)
         rc, _, err = sweep(["--iocs", iocs, "--report", url, log])
