@@ -12,8 +12,7 @@
 
 #include "cli/cli.h"
 #include "ioc/pack.h"
-
-#define PACK_FILE_MAX (256L * 1024 * 1024)
+#include "sweep/sweep_cli.h"
 
 __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 {
@@ -53,62 +52,6 @@ static int write_new(const char *path, const char *text, mode_t mode)
 	return 0;
 }
 
-/* The whole file into a malloc'd buffer (*len bytes, NUL-terminated). */
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-		if (n == cap) {
-			if (cap >= (size_t)PACK_FILE_MAX) {
-				free(buf);
-				buf = NULL;
-				errno = EFBIG;
-				break;
-			}
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	int bad = buf && ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	if (buf) {
-		buf[n] = 0;
-		*len = n;
-	}
-	return buf;
-}
-
-static int read_line(const char *path, char out[PACK_LINE_MAX])
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int ok = fgets(out, PACK_LINE_MAX, f) != NULL;
-	fclose(f);
-	if (!ok)
-		errno = EINVAL;
-	return ok ? 0 : -1;
-}
-
 static int keygen(const char *prefix)
 {
 	char pub[PACK_LINE_MAX], sec[PACK_LINE_MAX], pub_path[PATH_MAX], sec_path[PATH_MAX];
@@ -132,53 +75,69 @@ static int keygen(const char *prefix)
 	return rc;
 }
 
+/* A pack file's bytes and the name of its signature file. */
+struct pack_file {
+	char sig_path[PATH_MAX];
+	char *data; /* caller frees */
+	size_t len;
+};
+
+/* 0, or the exit status after a message. */
+static int load(const char *file, struct pack_file *p)
+{
+	struct wr_err e = {0};
+	if (snprintf(p->sig_path, sizeof p->sig_path, "%s.sig", file) >= (int)sizeof p->sig_path)
+		return fail("%s: name too long", file);
+	if (sweep_slurp(file, &p->data, &p->len, &e))
+		return fail("cannot read %s: %s", file, e.message);
+	return 0;
+}
+
 static int sign(const char *key_path, const char *file)
 {
-	char sec[PACK_LINE_MAX], sig[PACK_LINE_MAX], sig_path[PATH_MAX];
+	char sec[PACK_LINE_MAX], sig[PACK_LINE_MAX];
 	struct wr_err e = {0};
-	if (snprintf(sig_path, sizeof sig_path, "%s.sig", file) >= (int)sizeof sig_path)
-		return fail("%s: name too long", file);
-	size_t len = 0;
-	char *data = read_all(file, &len);
-	if (!data)
-		return fail("cannot read %s: %s", file, strerror(errno));
-	int rc = 0;
-	if (!pack_is_pack(data, len)) {
+	struct pack_file p = {0};
+	int rc = load(file, &p);
+	if (rc)
+		return rc;
+	if (!pack_is_pack(p.data, p.len)) {
 		rc = fail("%s is not a warroom pack (JSON with \"format\": \"warroom-pack\")",
 			  file);
-	} else if (read_line(key_path, sec)) {
+	} else if (sweep_read_line(key_path, sec)) {
 		rc = fail("cannot read the secret key %s: %s", key_path, strerror(errno));
-	} else if (pack_sign(data, len, sec, sig, &e)) {
+	} else if (pack_sign(p.data, p.len, sec, sig, &e)) {
 		rc = fail("%s: %s", key_path, e.message);
 	} else {
 		/* A fresh signature replaces the old one. */
-		unlink(sig_path);
-		if (write_new(sig_path, sig, 0644))
-			rc = fail("cannot write %s: %s", sig_path, strerror(errno));
+		unlink(p.sig_path);
+		if (write_new(p.sig_path, sig, 0644))
+			rc = fail("cannot write %s: %s", p.sig_path, strerror(errno));
 		else
-			printf("%s\n", sig_path);
+			printf("%s\n", p.sig_path);
 	}
 	sodium_memzero(sec, sizeof sec);
-	free(data);
+	free(p.data);
 	return rc;
 }
 
 static int verify(const char *pub_path, const char *file)
 {
-	char pub[PACK_LINE_MAX], sig[PACK_LINE_MAX], sig_path[PATH_MAX];
+	char pub[PACK_LINE_MAX], sig[PACK_LINE_MAX];
 	struct wr_err e = {0};
-	if (snprintf(sig_path, sizeof sig_path, "%s.sig", file) >= (int)sizeof sig_path)
-		return fail("%s: name too long", file);
-	if (read_line(pub_path, pub))
-		return fail("cannot read the public key %s: %s", pub_path, strerror(errno));
-	if (read_line(sig_path, sig))
-		return fail("cannot read the signature %s: %s", sig_path, strerror(errno));
-	size_t len = 0;
-	char *data = read_all(file, &len);
-	if (!data)
-		return fail("cannot read %s: %s", file, strerror(errno));
-	int rc = pack_verify(data, len, sig, pub, &e);
-	free(data);
+	struct pack_file p = {0};
+	int rc = load(file, &p);
+	if (rc)
+		return rc;
+	if (sweep_read_line(pub_path, pub))
+		rc = fail("cannot read the public key %s: %s", pub_path, strerror(errno));
+	else if (sweep_read_line(p.sig_path, sig))
+		rc = fail("cannot read the signature %s: %s", p.sig_path, strerror(errno));
+	else
+		rc = pack_verify(p.data, p.len, sig, pub, &e); /* 0 or a negative WR_E* */
+	free(p.data);
+	if (rc > 0)
+		return rc;
 	if (rc == WR_EAUTH)
 		return fail("%s: BAD signature (changed after signing, or another key): %s", file,
 			    e.message);

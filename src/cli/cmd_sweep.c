@@ -16,7 +16,6 @@
 #include "sweep/sweep.h"
 #include "sweep/sweep_cli.h"
 
-#define IOC_FILE_MAX (1024ull << 20)
 #define MAX_IOC_FILES 64
 
 static void usage(FILE *out)
@@ -47,60 +46,12 @@ static void on_skip(void *arg, const struct ioc_skip *k)
 	}
 }
 
-/* Reads a whole indicator file; caller frees *out. */
-static int slurp(const char *path, char **out, size_t *len, struct wr_err *e)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f)
-		return wr_err_set(e, WR_EIO, NULL, "%s", strerror(errno));
-	size_t cap = 1 << 16, n = 0;
-	struct stat st;
-	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (unsigned long long)st.st_size < IOC_FILE_MAX)
-		cap = (size_t)st.st_size + 1; /* the whole file at once, no regrowing */
-	char *b = malloc(cap + 1);
-	int rc = 0;
-	while (b) {
-		if (n == cap) {
-			if (cap >= IOC_FILE_MAX) {
-				rc = wr_err_set(e, WR_ETOOBIG, NULL, "larger than %llu MiB",
-						IOC_FILE_MAX >> 20);
-				break;
-			}
-			char *nb = realloc(b, cap * 2 + 1);
-			if (!nb)
-				break;
-			b = nb;
-			cap *= 2;
-		}
-		size_t r = fread(b + n, 1, cap - n, f);
-		n += r;
-		if (r == 0) {
-			if (ferror(f))
-				rc = wr_err_set(e, WR_EIO, NULL, "%s", strerror(errno));
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (!b)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc) {
-		free(b);
-		return rc;
-	}
-	b[n] = '\0';
-	*out = b;
-	*len = n;
-	return 0;
-}
-
 static int load_iocs(struct ioc_set *set, const char *path, const char *pack_key)
 {
 	char *text = NULL;
 	size_t len = 0;
 	struct wr_err e = {0};
-	int rc = slurp(path, &text, &len, &e);
+	int rc = sweep_slurp(path, &text, &len, &e);
 	if (!rc)
 		rc = sweep_cli_check_pack(path, text, len, pack_key, &e);
 	if (rc == 1) {

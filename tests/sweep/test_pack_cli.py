@@ -10,17 +10,10 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 
 BIN = os.environ.get("WARROOM_BIN", "build/warroom")
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
+from sweepcheck import check, run_all
 
 
 def run(args, stdin=None):
@@ -94,14 +87,5 @@ def test_pack():
         shutil.rmtree(tmp)
 
 
-def main():
-    test_pack()
-    if FAILS:
-        print("%d failure(s)" % len(FAILS))
-        return 1
-    print("ok")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_all(test_pack)

@@ -20,13 +20,7 @@ BIN = os.environ.get("WARROOM_BIN", "build/warroom")
 SRC = os.environ.get("WARROOM_SOURCE_DIR", ".")
 BUILD = os.environ.get("WARROOM_BUILD_DIR", "build")
 GEN = os.path.join(SRC, "bench", "sweep", "gen.py")
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
+from sweepcheck import check, run_all
 
 
 def sweep(args, stdin=None, cwd=None):
@@ -231,17 +225,5 @@ def test_report():
         shutil.rmtree(tmp)
 
 
-def main():
-    test_corpus()
-    test_formats_stdin_exit()
-    test_hash_files()
-    test_report()
-    if FAILS:
-        print("%d failure(s)" % len(FAILS))
-        return 1
-    print("ok")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_all(test_corpus, test_formats_stdin_exit, test_hash_files, test_report)
