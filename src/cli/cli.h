@@ -34,5 +34,6 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_sweep(struct cli *c, int argc, char **argv);
+int cmd_pack(struct cli *c, int argc, char **argv);
 
 #endif

@@ -16,7 +16,6 @@
 #include "sweep/sweep.h"
 #include "sweep/sweep_cli.h"
 
-#define IOC_FILE_MAX (1024ull << 20)
 #define MAX_IOC_FILES 64
 
 static void usage(FILE *out)
@@ -47,60 +46,12 @@ static void on_skip(void *arg, const struct ioc_skip *k)
 	}
 }
 
-/* Reads a whole indicator file; caller frees *out. */
-static int slurp(const char *path, char **out, size_t *len, struct wr_err *e)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f)
-		return wr_err_set(e, WR_EIO, NULL, "%s", strerror(errno));
-	size_t cap = 1 << 16, n = 0;
-	struct stat st;
-	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (unsigned long long)st.st_size < IOC_FILE_MAX)
-		cap = (size_t)st.st_size + 1; /* the whole file at once, no regrowing */
-	char *b = malloc(cap + 1);
-	int rc = 0;
-	while (b) {
-		if (n == cap) {
-			if (cap >= IOC_FILE_MAX) {
-				rc = wr_err_set(e, WR_ETOOBIG, NULL, "larger than %llu MiB",
-						IOC_FILE_MAX >> 20);
-				break;
-			}
-			char *nb = realloc(b, cap * 2 + 1);
-			if (!nb)
-				break;
-			b = nb;
-			cap *= 2;
-		}
-		size_t r = fread(b + n, 1, cap - n, f);
-		n += r;
-		if (r == 0) {
-			if (ferror(f))
-				rc = wr_err_set(e, WR_EIO, NULL, "%s", strerror(errno));
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (!b)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc) {
-		free(b);
-		return rc;
-	}
-	b[n] = '\0';
-	*out = b;
-	*len = n;
-	return 0;
-}
-
 static int load_iocs(struct ioc_set *set, const char *path, const char *pack_key)
 {
 	char *text = NULL;
 	size_t len = 0;
 	struct wr_err e = {0};
-	int rc = slurp(path, &text, &len, &e);
+	int rc = sweep_slurp(path, &text, &len, &e);
 	if (!rc)
 		rc = sweep_cli_check_pack(path, text, len, pack_key, &e);
 	if (rc == 1) {
@@ -237,8 +188,14 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 		ioc_set_free(set);
 		return 2;
 	}
-	if (!ioc_set_count(set))
-		fprintf(stderr, "warroom: sweep: no indicators to look for\n");
+	if (!ioc_set_count(set)) {
+		/* Sweeping for nothing would report "clean" (exit 0): refuse instead. */
+		fprintf(stderr, "warroom: sweep: no usable indicator in any --iocs file; "
+			"nothing to look for\n");
+		matcher_free(m);
+		ioc_set_free(set);
+		return 2;
+	}
 	struct sweep_files files = {0};
 	struct sweep_stats st = {0};
 	if (sweep_walk(argv + i, (size_t)(argc - i), &files, &st.errors)) {
@@ -247,7 +204,8 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 	}
 	if (x.report_url) {
 		st.per_ioc = calloc(ioc_set_count(set) + 1, sizeof *st.per_ioc);
-		if (!st.per_ioc) {
+		st.first_file = calloc(ioc_set_count(set) + 1, sizeof *st.first_file);
+		if (!st.per_ioc || !st.first_file) {
 			fprintf(stderr, "warroom: sweep: out of memory\n");
 			status = 2;
 		}
@@ -275,11 +233,12 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 			st.errors ? " (with errors, see above)" : "");
 	}
 	if (!status && x.report_url && st.hits &&
-	    sweep_cli_report(set, &st, &x) != 0)
+	    sweep_cli_report(set, &files, &st, &x) != 0)
 		status = 2;
 	if (!status)
 		status = st.errors ? 2 : st.hits ? 1 : 0;
 	free(st.per_ioc);
+	free(st.first_file);
 	sweep_files_release(&files);
 	matcher_free(m);
 	ioc_set_free(set);

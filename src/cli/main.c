@@ -24,6 +24,7 @@ static const struct {
 	{"audit", cmd_audit, "audit verify              check the journal's hash chain"},
 	{"backup", cmd_backup, "backup FILE               consistent copy while serving"},
 	{"sweep", cmd_sweep, "sweep --iocs FILE [--format tsv] PATH...  look for indicators in logs"},
+	{"pack", cmd_pack, "pack keygen|sign|verify ...               signed indicator packs"},
 };
 
 static void usage(FILE *out)

@@ -110,8 +110,8 @@ int sweep_cli_hash_files(const struct matcher *m, const struct sweep_files *file
 			if (!id)
 				continue;
 			st->hits++;
-			if (st->per_ioc)
-				st->per_ioc[id - 1]++;
+			if (st->per_ioc && !st->per_ioc[id - 1]++)
+				st->first_file[id - 1] = (size_t)(f - files->v) + 1;
 			if (output_hit(&out, f->path, 0, 0, id - 1, h[k], strlen(h[k])))
 				status = 2;
 		}

@@ -7,17 +7,6 @@
 
 #include "ioc/pack.h"
 
-/* The first line of a small text file into out. */
-static int read_line(const char *path, char out[PACK_LINE_MAX])
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int ok = fgets(out, PACK_LINE_MAX, f) != NULL;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
 int sweep_cli_check_pack(const char *path, const char *text, size_t len, const char *key_path,
 			 struct wr_err *e)
 {
@@ -28,11 +17,11 @@ int sweep_cli_check_pack(const char *path, const char *text, size_t len, const c
 				  "is a warroom pack: give its public key with --pack-key FILE "
 				  "or $WARROOM_PACK_KEY to check its signature");
 	char key[PACK_LINE_MAX], sig[PACK_LINE_MAX], sig_path[4096];
-	if (read_line(key_path, key))
+	if (sweep_read_line(key_path, key))
 		return wr_err_set(e, WR_EIO, NULL, "cannot read the pack key %s: %s", key_path,
 				  strerror(errno));
 	snprintf(sig_path, sizeof sig_path, "%s.sig", path);
-	if (read_line(sig_path, sig))
+	if (sweep_read_line(sig_path, sig))
 		return wr_err_set(e, WR_EAUTH, NULL, "has no signature file %s: %s", sig_path,
 				  strerror(errno));
 	int rc = pack_verify(text, len, sig, key, e);

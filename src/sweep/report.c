@@ -21,7 +21,8 @@ static json_t *labels(const struct ioc_set *set, uint32_t i, int is_tag)
 }
 
 /* The request body; caller frees. NULL when memory runs out. */
-static char *body(const struct ioc_set *set, const struct sweep_stats *st)
+static char *body(const struct ioc_set *set, const struct sweep_files *files,
+		  const struct sweep_stats *st)
 {
 	char host[256] = "", now[32];
 	gethostname(host, sizeof host - 1);
@@ -33,12 +34,17 @@ static char *body(const struct ioc_set *set, const struct sweep_stats *st)
 	for (uint32_t i = 0; list && i < ioc_set_count(set); i++) {
 		if (!st->per_ioc[i])
 			continue;
+		/* Log lines carry timestamps in too many formats to trust: first and
+		 * last seen are the sweep's own time (docs/sweep.md). */
+		size_t ff = st->first_file[i];
+		const char *path = ff && ff <= files->n && files->v[ff - 1].path ? files->v[ff - 1].path : "";
 		json_array_append_new(
-			list, json_pack("{s:s, s:s, s:I, s:o, s:o}", "indicator",
-					ioc_set_value(set, i, NULL), "type",
+			list, json_pack("{s:s, s:s, s:I, s:o, s:o, s:s, s:s, s:{s:s, s:s}}",
+					"indicator", ioc_set_value(set, i, NULL), "type",
 					ioc_type_name(ioc_set_type(set, i)), "count",
 					(json_int_t)st->per_ioc[i], "sources", labels(set, i, 0),
-					"tags", labels(set, i, 1)));
+					"tags", labels(set, i, 1), "first_seen", now, "last_seen",
+					now, "where", "host", host, "path", path));
 	}
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:I}, s:o}", "reporter", "warroom sweep",
 				"host", host, "swept_at", now, "totals", "files",
@@ -49,8 +55,8 @@ static char *body(const struct ioc_set *set, const struct sweep_stats *st)
 	return s;
 }
 
-int sweep_cli_report(const struct ioc_set *set, const struct sweep_stats *st,
-		     const struct sweep_cli_extra *x)
+int sweep_cli_report(const struct ioc_set *set, const struct sweep_files *files,
+		     const struct sweep_stats *st, const struct sweep_cli_extra *x)
 {
 	char url[2048], auth[1024];
 	size_t n = strlen(x->report_url);
@@ -62,7 +68,7 @@ int sweep_cli_report(const struct ioc_set *set, const struct sweep_stats *st,
 		fprintf(stderr, "warroom: sweep: --report URL or token too long\n");
 		return -1;
 	}
-	char *json = body(set, st);
+	char *json = body(set, files, st);
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
 	struct curl_slist *h2 = h ? curl_slist_append(h, auth) : NULL;

@@ -247,8 +247,8 @@ int sweep_run(const struct matcher *m, const struct sweep_files *files,
 			const struct scan_hit *h = &j->out.hits[k];
 			rc = output_hit(&outp, f->path, line_base + h->line + 1, h->off, h->ioc,
 					j->out.text + h->text_off, h->text_len);
-			if (st->per_ioc)
-				st->per_ioc[h->ioc]++;
+			if (st->per_ioc && !st->per_ioc[h->ioc]++)
+				st->first_file[h->ioc] = j->file + 1;
 		}
 		st->hits += j->out.n;
 		st->bytes += j->bytes;

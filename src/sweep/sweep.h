@@ -26,6 +26,7 @@ struct sweep_stats {
 	uint64_t errors; /* files (or parts) that could not be read */
 	double seconds;
 	uint64_t *per_ioc; /* hits per indicator when not NULL (caller allocates) */
+	size_t *first_file; /* with per_ioc: 1 + index in files of the first hit, 0 none */
 };
 
 /* One file found by the walk. */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ioc/ioc.h"
+#include "ioc/pack.h"
 #include "sweep/match.h"
 #include "sweep/sweep.h"
 
@@ -18,6 +19,12 @@ struct sweep_cli_extra {
 	const char *report_url;
 	const char *token;
 };
+
+/* The whole file path ("-": standard input, up to 1 GiB) into *out
+ * (NUL-terminated, *len bytes; caller frees). 0 or a code with e filled. */
+int sweep_slurp(const char *path, char **out, size_t *len, struct wr_err *e);
+/* The first line of a small text file (a key, a signature). 0, or -1 with errno. */
+int sweep_read_line(const char *path, char out[PACK_LINE_MAX]);
 
 /* When text (read from path) is a warroom pack: verifies the signature in
  * path.sig with the public key in key_path (NULL: refused). 1 when a
@@ -34,7 +41,7 @@ int sweep_cli_hash_files(const struct matcher *m, const struct sweep_files *file
 
 /* POSTs the sightings (hits aggregated per indicator) to x->report_url.
  * 0, or -1 after a message on stderr. */
-int sweep_cli_report(const struct ioc_set *set, const struct sweep_stats *st,
-		     const struct sweep_cli_extra *x);
+int sweep_cli_report(const struct ioc_set *set, const struct sweep_files *files,
+		     const struct sweep_stats *st, const struct sweep_cli_extra *x);
 
 #endif

@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,13 +20,7 @@ BIN = os.environ.get("WARROOM_BIN", "build/warroom")
 SRC = os.environ.get("WARROOM_SOURCE_DIR", ".")
 BUILD = os.environ.get("WARROOM_BUILD_DIR", "build")
 GEN = os.path.join(SRC, "bench", "sweep", "gen.py")
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
+from sweepcheck import check, run_all
 
 
 def sweep(args, stdin=None, cwd=None):
@@ -131,6 +126,12 @@ def test_formats_stdin_exit():
         check(rc == 2 and ":3:" in err or "line 3" in err, "malformed list refused with its line: %s" % err)
         rc, _, err = sweep(["--iocs", iocs, "--format", "xml", log])
         check(rc == 2, "exit 2 on a bad option")
+        empty = os.path.join(tmp, "empty.txt")
+        with open(empty, "w") as f:
+            f.write("# only a comment, no indicator\n\n")
+        rc, out, err = sweep(["--iocs", empty, log])
+        check(rc == 2 and out == "" and "no usable indicator" in err,
+              "exit 2 on an empty indicator set (%d %s)" % (rc, err))
     finally:
         shutil.rmtree(tmp)
 
@@ -206,6 +207,15 @@ def test_report():
         check(sight["bad.example"]["count"] == 3 and sight["bad.example"]["sources"] == ["feed-a"]
               and sight["198.51.100.7"]["type"] == "ipv4", "counts and sources: %s" % sight)
         check(doc["totals"]["hits"] == 4 and doc["totals"]["files"] == 1, "totals: %s" % doc["totals"])
+        host = socket.gethostname()
+        for ind, s in sight.items():
+            check(set(s) == {"indicator", "type", "count", "sources", "tags", "first_seen",
+                             "last_seen", "where"}, "sighting keys as documented: %s" % s)
+            check(s["first_seen"] == doc["swept_at"] and s["last_seen"] == doc["swept_at"]
+                  and s["first_seen"].endswith("Z"), "first/last seen are the sweep time: %s" % s)
+            check(s["where"] == {"host": host, "path": log}, "where: host and log path: %s" % s)
+        check(set(doc) == {"reporter", "host", "swept_at", "totals", "sightings"} and doc["host"] == host,
+              "top-level body as documented: %s" % sorted(doc))
         rc, _, err = sweep(["--iocs", iocs, "--report", "http://127.0.0.1:9/", "--token", "x", log])
         check(rc == 2 and "report" in err, "exit 2 when the report cannot be sent: %s" % err)
         rc, _, err = sweep(["--iocs", iocs, "--report", url, log])
@@ -215,17 +225,5 @@ def test_report():
         shutil.rmtree(tmp)
 
 
-def main():
-    test_corpus()
-    test_formats_stdin_exit()
-    test_hash_files()
-    test_report()
-    if FAILS:
-        print("%d failure(s)" % len(FAILS))
-        return 1
-    print("ok")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_all(test_corpus, test_formats_stdin_exit, test_hash_files, test_report)
