@@ -1,8 +1,9 @@
 /* The sweep: jobs (a whole file, or a chunk of a big plain file), worker
  * threads that scan them, and the writer (the calling thread) that prints
  * the hits job after job in order, so the output does not depend on the
- * number of threads. At most WINDOW jobs are in flight, which bounds the
- * memory held by hits waiting for their turn. */
+ * number of threads. At most WINDOW jobs are in flight, and a job holds at
+ * most JOB_HITS_MAX hits: past that its worker waits for the job's turn and
+ * prints them itself, so a log where every line hits does not grow memory. */
 #include "sweep/sweep.h"
 
 #include <pthread.h>
@@ -14,6 +15,8 @@
 #include "sweep/output.h"
 #include "sweep/scan.h"
 #include "sweep/source.h"
+
+#define JOB_HITS_MAX 65536
 
 struct job {
 	size_t file;
@@ -36,6 +39,13 @@ struct sweep {
 	pthread_mutex_t mu;
 	pthread_cond_t cv_done, cv_slot;
 	int oom;
+	int stop; /* the output failed: no job gets its turn any more */
+	/* The output side, used under mu by whoever holds the job whose turn it
+	 * is (jobs[written]): the writer, or that job's worker when it is full. */
+	struct output *outp;
+	struct sweep_stats *st;
+	uint64_t line_base; /* lines of the earlier chunks of jobs[written]'s file */
+	int out_rc;
 };
 
 static double now(void)
@@ -57,6 +67,39 @@ static void move_down(unsigned char *dst, const unsigned char *src, size_t n)
 		memcpy(dst, src, k);
 		dst += k, src += k, n -= k;
 	}
+}
+
+/* Prints the hits job j holds and empties it; j's turn has come (mu held). */
+static void emit(struct sweep *sw, struct job *j)
+{
+	const struct sweep_file *f = &sw->files->v[j->file];
+	struct sweep_stats *st = sw->st;
+	for (size_t k = 0; k < j->out.n && !sw->out_rc; k++) {
+		const struct scan_hit *h = &j->out.hits[k];
+		sw->out_rc = output_hit(sw->outp, f->path, sw->line_base + h->line + 1, h->off,
+					h->ioc, j->out.text + h->text_off, h->text_len);
+		if (st->per_ioc && !st->per_ioc[h->ioc]++)
+			st->first_file[h->ioc] = j->file + 1;
+	}
+	st->hits += j->out.n;
+	j->out.n = 0;
+	j->out.tlen = 0;
+}
+
+/* A worker whose job is full waits for the job's turn and prints its hits. */
+static void drain(struct sweep *sw, struct job *j)
+{
+	size_t idx = (size_t)(j - sw->jobs);
+	pthread_mutex_lock(&sw->mu);
+	while (sw->written != idx && !sw->stop)
+		pthread_cond_wait(&sw->cv_slot, &sw->mu);
+	if (sw->stop) {
+		j->out.n = 0; /* nothing more is printed */
+		j->out.tlen = 0;
+	} else {
+		emit(sw, j);
+	}
+	pthread_mutex_unlock(&sw->mu);
 }
 
 /* Scans a job's bytes with buffer buf (cap bytes). */
@@ -117,6 +160,8 @@ static void run_job(struct sweep *sw, struct job *j, unsigned char *buf, size_t 
 			scan_block(&sc, buf + start, cut);
 			lastc = buf[start + cut - 1];
 			j->bytes += cut;
+			if (j->out.n >= JOB_HITS_MAX)
+				drain(sw, j);
 		}
 		if (finish)
 			break;
@@ -210,7 +255,8 @@ int sweep_run(const struct matcher *m, const struct sweep_files *files,
 	}
 	struct output outp;
 	output_init(&outp, m->set, o->format, out);
-	uint64_t line_base = 0;
+	sw.outp = &outp;
+	sw.st = st;
 	double last_progress = t0;
 	for (size_t i = 0; i < sw.njobs && !rc; i++) {
 		struct job *j = &sw.jobs[i];
@@ -232,38 +278,27 @@ int sweep_run(const struct matcher *m, const struct sweep_files *files,
 				pthread_cond_wait(&sw.cv_done, &sw.mu);
 			}
 		}
-		pthread_mutex_unlock(&sw.mu);
 		const struct sweep_file *f = &files->v[j->file];
-		if (j->first) {
-			line_base = 0;
+		if (j->first)
 			st->files++;
-		}
 		if (j->err[0]) {
 			fprintf(stderr, "%swarroom: sweep: %s: %s\n", o->progress ? "\r" : "", f->path,
 				j->err);
 			st->errors++;
 		}
-		for (size_t k = 0; k < j->out.n && !rc; k++) {
-			const struct scan_hit *h = &j->out.hits[k];
-			rc = output_hit(&outp, f->path, line_base + h->line + 1, h->off, h->ioc,
-					j->out.text + h->text_off, h->text_len);
-			if (st->per_ioc && !st->per_ioc[h->ioc]++)
-				st->first_file[h->ioc] = j->file + 1;
-		}
-		st->hits += j->out.n;
+		emit(&sw, j);
+		rc = sw.out_rc;
 		st->bytes += j->bytes;
 		st->lines += j->newlines + (uint64_t)j->ends_without_nl;
-		line_base += j->newlines;
 		scan_out_release(&j->out);
-		pthread_mutex_lock(&sw.mu);
+		/* The next job's turn: its line numbers follow this chunk's. */
+		sw.line_base = i + 1 < sw.njobs && sw.jobs[i + 1].first ? 0 : sw.line_base + j->newlines;
 		sw.written = i + 1;
-		pthread_cond_broadcast(&sw.cv_slot);
-		pthread_mutex_unlock(&sw.mu);
-	}
-	if (rc) {
-		/* Let the workers run out: no more jobs. */
-		pthread_mutex_lock(&sw.mu);
-		sw.next = sw.njobs;
+		if (rc) {
+			/* Let the workers run out: no more jobs, no more turns. */
+			sw.next = sw.njobs;
+			sw.stop = 1;
+		}
 		pthread_cond_broadcast(&sw.cv_slot);
 		pthread_mutex_unlock(&sw.mu);
 	}

@@ -225,5 +225,52 @@ def test_report():
         shutil.rmtree(tmp)
 
 
+def peak_kb(args, stdin_path=None):
+    """Runs warroom sweep under /usr/bin/time: (exit status, tsv lines, peak KB)."""
+    tmp = tempfile.mkdtemp()
+    try:
+        out, tm = os.path.join(tmp, "out.tsv"), os.path.join(tmp, "time")
+        with open(out, "wb") as fo, open(stdin_path or os.devnull, "rb") as fi:
+            p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tm, BIN, "sweep"] + args,
+                               stdin=fi, stdout=fo, stderr=subprocess.PIPE, timeout=600)
+        with open(tm) as f:
+            kb = int(f.read().split()[-1])
+        with open(out, "rb") as f:
+            return p.returncode, f.read().decode().splitlines(), kb
+    finally:
+        shutil.rmtree(tmp)
+
+
+def test_all_hit_memory_bounded():
+    """A log where every line hits: the hits are printed as the sweep goes,
+    so memory does not grow with the log (issue 6: bounded by the indicator
+    set and a fixed buffer per thread), and every line is still reported
+    once, with its right number, across the 32 MiB chunks of a big file."""
+    tmp = tempfile.mkdtemp()
+    try:
+        iocs = os.path.join(tmp, "iocs.txt")
+        with open(iocs, "w") as f:
+            f.write("10.0.0.1\n")
+        sizes = {}
+        for n in (500_000, 3_400_000):  # 5.5 MB and 37 MB (two chunks)
+            log = os.path.join(tmp, "all-%d.log" % n)
+            with open(log, "w") as f:
+                f.write("10.0.0.1 x\n" * n)
+            for how in ("file", "stdin"):
+                args = ["--iocs", iocs, "--format", "tsv", "--threads", "2"]
+                rc, out, kb = peak_kb(args + ([log] if how == "file" else ["-"]),
+                                      log if how == "stdin" else None)
+                check(rc == 1 and len(out) == n, "%s, %d lines: every line hit once (%d)" % (how, n, len(out)))
+                nums = [int(r.split("\t")[1]) for r in out]
+                check(nums == list(range(1, n + 1)), "%s, %d lines: line numbers 1..%d in order" % (how, n, n))
+                sizes[(how, n)] = kb
+        for how in ("file", "stdin"):
+            grown = sizes[(how, 3_400_000)] - sizes[(how, 500_000)]
+            check(grown < 24 * 1024, "%s: 7x the hits grew peak memory by %d KB (%s)" % (how, grown, sizes))
+    finally:
+        shutil.rmtree(tmp)
+
+
 if __name__ == "__main__":
-    run_all(test_corpus, test_formats_stdin_exit, test_hash_files, test_report)
+    run_all(test_corpus, test_formats_stdin_exit, test_hash_files, test_report,
+            test_all_hit_memory_bounded)
