@@ -163,6 +163,46 @@ static int check_ascii_name(const char *s, size_t n, const char *field, struct w
 	return 0;
 }
 
+/* A name of plain ASCII letters, digits, '-', '_' and '.' whose labels have
+ * no "--" in the third and fourth position (xn-- and the reserved forms):
+ * libidn2 would only lower-case it. */
+static int plain_ascii(const char *s, size_t n)
+{
+	size_t label = 0;
+	for (size_t i = 0; i < n; i++, label++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.') {
+			label = (size_t)-1;
+			continue;
+		}
+		if (!is_ldh(lower(c)) && c != '_')
+			return 0;
+		if (label == 3 && c == '-' && s[i - 1] == '-')
+			return 0;
+	}
+	return 1;
+}
+
+/* The fast path for plain ASCII names (nearly every indicator and asset):
+ * lower case and the checks of check_ascii_name, without libidn2. Returns 0
+ * when done; otherwise the caller takes the full path, which also words
+ * the error. */
+static int canonical_ascii(const char *tmp, size_t n, char *out, size_t outsz)
+{
+	if (!plain_ascii(tmp, n))
+		return -1;
+	char name[DOMAIN_INPUT_MAX + 1];
+	for (size_t i = 0; i < n; i++)
+		name[i] = (char)lower((unsigned char)tmp[i]);
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	name[n] = '\0';
+	if (check_ascii_name(name, n, NULL, NULL) || n + 1 > outsz)
+		return -1;
+	memcpy(out, name, n + 1);
+	return 0;
+}
+
 int domain_canonical(const char *in, const char *field, char *out, size_t outsz, struct wr_err *e)
 {
 	if (out && outsz > 0)
@@ -211,6 +251,8 @@ int domain_canonical(const char *in, const char *field, char *out, size_t outsz,
 		return wr_err_set(e, WR_EINVAL, field,
 				  "contains '/': give only the domain name, without a path");
 
+	if (canonical_ascii(tmp, n, out, outsz) == 0)
+		return 0;
 	char *ascii = NULL;
 	int rc = idn2_to_ascii_8z(tmp, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
 	if (rc != IDN2_OK) {

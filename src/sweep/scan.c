@@ -585,6 +585,7 @@ static size_t email(struct scanner *sc, const unsigned char *p, size_t n, size_t
  * covers one). Line numbers come from counting the '\n' bits. */
 struct masks {
 	uint64_t h, dot, colon, at, nl, hex, digit, dash, letter; /* one bit per byte */
+	uint64_t v6; /* [0-9A-Za-z:.]: bytes of an IPv6 candidate */
 };
 
 #if defined(__x86_64__)
@@ -594,7 +595,7 @@ struct masks {
 static inline __attribute__((always_inline)) void masks64_sse2(const unsigned char *p,
 								struct masks *m)
 {
-	uint64_t dt = 0, co = 0, at = 0, nl = 0, hx = 0, dg = 0, ds = 0, lt = 0;
+	uint64_t dt = 0, co = 0, at = 0, nl = 0, hx = 0, dg = 0, ds = 0, lt = 0, al = 0;
 	for (int k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
 		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
@@ -608,6 +609,7 @@ static inline __attribute__((always_inline)) void masks64_sse2(const unsigned ch
 		__m128i letter = _mm_or_si128(alpha, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
 		int sh = 16 * k;
 		dg |= (uint64_t)(unsigned)_mm_movemask_epi8(digit) << sh;
+		al |= (uint64_t)(unsigned)_mm_movemask_epi8(alpha) << sh;
 		lt |= (uint64_t)(unsigned)_mm_movemask_epi8(letter) << sh;
 		ds |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))) << sh;
 		dt |= (uint64_t)(unsigned)_mm_movemask_epi8(dot) << sh;
@@ -616,13 +618,13 @@ static inline __attribute__((always_inline)) void masks64_sse2(const unsigned ch
 		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << sh;
 		hx |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(digit, hexa)) << sh;
 	}
-	*m = (struct masks){dg | lt | ds | dt, dt, co, at, nl, hx, dg, ds, lt};
+	*m = (struct masks){dg | lt | ds | dt, dt, co, at, nl, hx, dg, ds, lt, dg | al | dt | co};
 }
 
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) void
 masks64_avx2(const unsigned char *p, struct masks *m)
 {
-	uint64_t r[8][2];
+	uint64_t r[9][2];
 	for (int k = 0; k < 2; k++) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
 		__m256i l = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
@@ -635,6 +637,7 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 		__m256i letter = _mm256_or_si256(alpha, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
 		r[0][k] = (uint32_t)_mm256_movemask_epi8(digit);
 		r[6][k] = (uint32_t)_mm256_movemask_epi8(letter);
+		r[8][k] = (uint32_t)_mm256_movemask_epi8(alpha);
 		r[7][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')));
 		r[1][k] = (uint32_t)_mm256_movemask_epi8(dot);
 		r[2][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')));
@@ -644,9 +647,10 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 	}
 	uint64_t dg = r[0][0] | r[0][1] << 32, dt = r[1][0] | r[1][1] << 32;
 	uint64_t lt = r[6][0] | r[6][1] << 32, ds = r[7][0] | r[7][1] << 32;
-	*m = (struct masks){dg | dt | lt | ds, dt, r[2][0] | r[2][1] << 32,
-			    r[3][0] | r[3][1] << 32, r[4][0] | r[4][1] << 32,
-			    r[5][0] | r[5][1] << 32, dg, ds, lt};
+	uint64_t co = r[2][0] | r[2][1] << 32, al = r[8][0] | r[8][1] << 32;
+	*m = (struct masks){dg | dt | lt | ds, dt, co, r[3][0] | r[3][1] << 32,
+			    r[4][0] | r[4][1] << 32, r[5][0] | r[5][1] << 32, dg, ds, lt,
+			    dg | al | dt | co};
 }
 #endif
 
@@ -674,6 +678,8 @@ __attribute__((unused)) static inline void masks64_c(const unsigned char *p, str
 			m->dash |= bit;
 		if (cls[c] & (C_HEXA | C_ALPHA | C_US))
 			m->letter |= bit;
+		if (v6c[c])
+			m->v6 |= bit;
 	}
 }
 
@@ -719,26 +725,62 @@ static inline uint64_t hex16(uint64_t hex)
 	return r;
 }
 
+/* Bits x..63 (x may be 64) and 0..x-1 (x may be 0) of a mask. */
+static inline uint64_t bits_from(int x)
+{
+	return x >= 64 ? 0 : ~0ull << x;
+}
+static inline uint64_t bits_below(int x)
+{
+	return x >= 64 ? ~0ull : (1ull << x) - 1;
+}
+
+/* Classes and dots of the bytes selected by r in the masks of k. */
+static inline unsigned classes(const struct masks *k, uint64_t r, unsigned *dots)
+{
+	*dots += popcount64(k->dot & r);
+	return (k->dot & r ? C_DOT : 0) | (k->digit & r ? C_DIG : 0) | (k->dash & r ? C_DASH : 0) |
+	       (k->letter & r ? C_ALPHA : 0);
+}
+
+/* The 64-byte blocks before and after the one being worked on: a run that
+ * crosses into them is still measured with masks, not byte by byte. */
+struct around {
+	const struct masks *prev, *next;
+};
+
 /* The host-name run around byte base + d (a C_H byte), found with the
- * mask of the 64 bytes at base, and handed to run(). Returns its end. */
+ * masks of its block and the blocks around it, and handed to run().
+ * Returns its end. */
 static inline __attribute__((always_inline)) size_t
 run_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const struct masks *k,
-       int d)
+       const struct around *ar, int d)
 {
 	uint64_t not_h = ~k->h;
-	uint64_t below = not_h & ((1ull << d) - 1);
-	uint64_t above = not_h & ~((2ull << d) - 1);
+	uint64_t below = not_h & bits_below(d);
+	uint64_t above = not_h & ~bits_below(d + 1);
+	uint64_t prev_not_h = ~ar->prev->h, next_not_h = ~ar->next->h;
 	size_t s, e;
 	unsigned acc = 0, dots = 0;
-	if (below && above) {
-		/* The whole run is among the 64 bytes: its classes from the masks. */
-		int a = 64 - __builtin_clzll(below), b = __builtin_ctzll(above);
-		uint64_t r = (b == 64 ? ~0ull : (1ull << b) - 1) & ~((1ull << a) - 1);
-		s = base + (size_t)a, e = base + (size_t)b;
-		acc = (k->dot & r ? C_DOT : 0) | (k->digit & r ? C_DIG : 0) |
-		      (k->dash & r ? C_DASH : 0) | (k->letter & r ? C_ALPHA : 0);
-		dots = popcount64(k->dot & r);
+	if ((below || prev_not_h) && (above || next_not_h)) {
+		/* The run ends within one block on either side. */
+		int a = below ? 64 - __builtin_clzll(below) : 0;
+		int b = above ? __builtin_ctzll(above) : 64;
+		s = base + (size_t)a;
+		e = base + (size_t)b;
+		acc = classes(k, bits_from(a) & bits_below(b), &dots);
+		if (!below) {
+			int pa = 64 - __builtin_clzll(prev_not_h);
+			s = s + (size_t)pa - 64;
+			acc |= classes(ar->prev, bits_from(pa), &dots);
+		}
+		if (!above) {
+			int nb = __builtin_ctzll(next_not_h);
+			e += (size_t)nb;
+			acc |= classes(ar->next, bits_below(nb), &dots);
+		}
 	} else {
+		/* A run longer than a block: byte by byte. */
 		s = base + (below ? (size_t)(64 - __builtin_clzll(below)) : 0);
 		while (!below && s > 0 && (cls[p[s - 1]] & C_H))
 			s--;
@@ -756,6 +798,59 @@ run_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const 
 	return e;
 }
 
+/* The IPv6 candidate around the ':' at base + d: the run of [0-9A-Za-z:.]
+ * bytes, parsed when it has "::" or at least 6 colons ("12:34:56" is not
+ * worth parsing). Returns its end. */
+static inline __attribute__((always_inline)) size_t
+v6_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const struct masks *k,
+      int d)
+{
+	uint64_t not_v6 = ~k->v6;
+	uint64_t below = not_v6 & bits_below(d);
+	uint64_t above = not_v6 & ~bits_below(d + 1);
+	size_t a, b, colons = 0;
+	int dbl = 0;
+	if (below && above) {
+		int x = 64 - __builtin_clzll(below), y = __builtin_ctzll(above);
+		uint64_t r = bits_from(x) & bits_below(y);
+		a = base + (size_t)x, b = base + (size_t)y;
+		colons = popcount64(k->colon & r);
+		dbl = (k->colon & (k->colon >> 1) & r) != 0;
+	} else {
+		a = base + (size_t)d, b = a + 1;
+		while (a > 0 && v6c[p[a - 1]])
+			a--;
+		while (b < n && v6c[p[b]])
+			b++;
+		for (size_t x = a; x < b; x++)
+			if (p[x] == ':') {
+				colons++;
+				dbl |= x > a && p[x - 1] == ':';
+			}
+	}
+	/* An address has "::", or 7 colons (6 before an IPv4 tail). */
+	if (colons >= 2 && (dbl || colons >= 6))
+		try_v6(sc, p, a, b);
+	return b;
+}
+
+/* The masks of the block at base (bytes past n are spaces: in no token). */
+static inline __attribute__((always_inline)) void block_masks(const unsigned char *p, size_t n,
+							      size_t base, masks_fn masks64,
+							      struct masks *k)
+{
+	if (base >= n) {
+		memset(k, 0, sizeof *k);
+	} else if (base + 64 <= n) {
+		masks64(p + base, k);
+	} else {
+		unsigned char tail[64];
+		memset(tail, ' ', sizeof tail);
+		memcpy(tail, p + base, n - base);
+		masks64(tail, k);
+	}
+}
+
 /* The loop, compiled once per mask kernel so that the kernel is inlined. */
 static inline __attribute__((always_inline)) void
 scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64)
@@ -765,17 +860,17 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 	int want_v6 = m->has_v6;
 	int want_run = m->has_dom || m->has_v4 || m->has_hex;
 	uint64_t lines = sc->line;
-	unsigned char tail[64];
+	/* Three blocks in a ring: the one before (the start of the input
+	 * counts as white space), this one, the next. */
+	struct masks ring[3];
+	memset(&ring[0], 0, sizeof ring[0]);
+	block_masks(p, n, 0, masks64, &ring[1]);
+	int cur = 1;
 	for (size_t base = 0; base < n; base += 64) {
-		struct masks k;
-		if (base + 64 <= n) {
-			masks64(p + base, &k);
-		} else {
-			/* The last bytes, padded with spaces (in no token). */
-			memset(tail, ' ', sizeof tail);
-			memcpy(tail, p + base, n - base);
-			masks64(tail, &k);
-		}
+		struct masks *kp = &ring[cur];
+		struct around ar = {&ring[(cur + 2) % 3], &ring[(cur + 1) % 3]};
+		block_masks(p, n, base + 64, masks64, &ring[(cur + 1) % 3]);
+		const struct masks k = *kp;
 		sc->line_base = lines;
 		sc->nl_bits = k.nl;
 		uint64_t t = k.colon | k.at;
@@ -800,7 +895,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 			sc->bit = d;
 			if (c == '.' || (hexl >> d & 1)) {
 				if (i >= done) {
-					done = run_at(sc, p, n, base, &k, d);
+					done = run_at(sc, p, n, base, &k, &ar, d);
 					if (done >= base + 64)
 						t &= ~k.dot;
 					else
@@ -812,24 +907,8 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 					if (e > i)
 						url_done = e;
 				}
-				if (want_v6 && i >= v6_done) {
-					size_t a = i, b = i + 1, colons = 0;
-					int dbl = 0;
-					while (a > 0 && v6c[p[a - 1]])
-						a--;
-					while (b < n && v6c[p[b]])
-						b++;
-					for (size_t x = a; x < b; x++)
-						if (p[x] == ':') {
-							colons++;
-							dbl |= x > a && p[x - 1] == ':';
-						}
-					v6_done = b;
-					/* An address has "::", or 7 colons (6 before an
-					 * IPv4 tail): "12:34:56" is not worth parsing. */
-					if (colons >= 2 && (dbl || colons >= 6))
-						try_v6(sc, p, a, b);
-				}
+				if (want_v6 && i >= v6_done)
+					v6_done = v6_at(sc, p, n, base, &k, d);
 			} else if (i >= email_done) {
 				size_t e = email(sc, p, n, i, email_done);
 				if (e > i)
@@ -837,6 +916,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 			}
 		}
 		lines += popcount64(k.nl);
+		cur = (cur + 1) % 3;
 	}
 	sc->line = lines;
 	sc->off += n;

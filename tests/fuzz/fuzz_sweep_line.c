@@ -2,7 +2,10 @@
  * without a fault; every hit's text must be the bytes at its offset, on a
  * line that exists; and scanning the same bytes in pieces cut where
  * scan_cut() says (as the reader does with its buffer) finds the same hits
- * on the same lines. */
+ * on the same lines; and so does scanning it behind 1 to 63 spaces, which
+ * moves every token across the scanner's 64-byte block boundaries (runs
+ * that cross a block are measured with the masks of the next and previous
+ * blocks). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -92,6 +95,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    parts.hits[i].off != whole.hits[i].off)
 				abort();
 	}
+	/* Shifted behind spaces (separators): the same hits, offsets moved. */
+	size_t shift = 1 + (size ? data[0] % 63 : 0);
+	uint8_t *moved = malloc(size + shift);
+	if (!moved)
+		abort();
+	memset(moved, ' ', shift);
+	if (size)
+		memcpy(moved + shift, data, size);
+	struct scan_out sh = {0};
+	uint64_t ls;
+	scan(moved, size + shift, size + shift, &sh, &ls);
+	if (ls != lw || sh.n != whole.n)
+		abort();
+	for (size_t i = 0; i < whole.n; i++)
+		if (sh.hits[i].ioc != whole.hits[i].ioc || sh.hits[i].line != whole.hits[i].line ||
+		    sh.hits[i].off != whole.hits[i].off + shift)
+			abort();
+	free(moved);
+	scan_out_release(&sh);
 	scan_out_release(&whole);
 	scan_out_release(&parts);
 	return 0;

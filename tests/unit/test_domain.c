@@ -7,6 +7,9 @@
 
 #include <string.h>
 
+#include <idn2.h>
+#include <stdlib.h>
+
 #include "base/domain.h"
 
 static const char *canon(const char *s)
@@ -167,6 +170,46 @@ static void test_subdomain(void **state)
 	assert_int_equal(domain_is_subdomain_or_equal("A.B.Example", "b.example"), 1);
 }
 
+/* Plain ASCII names skip libidn2 (a fast path for the sweeper's indicator
+ * loading): the result and every refusal must be what libidn2 gives. */
+static void test_ascii_fast_path_agrees_with_libidn2(void **state)
+{
+	(void)state;
+	static const char *names[] = {
+		"Example.BE", "a.b.c.d.e.f.gent.be", "_dmarc.example.be", "x_y.example.be",
+		"ab--cd.example.be", "xn--bcher-kva.example", "XN--BCHER-KVA.example",
+		"a-.example.be", "-a.example.be", "a..b", "example.be.", "1.2.3.com",
+		"1.2.3.456", "e.x", "_.example.be", "a.b-", "ab-cd.example.be",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.be",
+		"abc", ".example.be", "ex--ample.be", "abc--.be", "a--.be",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char got[300];
+		struct wr_err e = {0};
+		int rc = domain_canonical(names[i], "d", got, sizeof got, &e);
+		/* The full path: libidn2, lower case, no trailing dot, the house checks. */
+		char *ascii = NULL;
+		int irc = idn2_to_ascii_8z(names[i], &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+		if (irc != IDN2_OK) {
+			idn2_free(ascii);
+			assert_int_not_equal(rc, 0);
+			continue;
+		}
+		size_t n = strlen(ascii);
+		for (size_t k = 0; k < n; k++)
+			if (ascii[k] >= 'A' && ascii[k] <= 'Z')
+				ascii[k] = (char)(ascii[k] - 'A' + 'a');
+		if (n && ascii[n - 1] == '.')
+			ascii[--n] = '\0';
+		if (rc == 0)
+			assert_string_equal(got, ascii);
+		idn2_free(ascii);
+	}
+	/* And the refusals keep their words. */
+	refused("ab--cd.example.be", "third and fourth");
+	refused("a..b", "empty label");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_ip_literals),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_subdomain),
+		cmocka_unit_test(test_ascii_fast_path_agrees_with_libidn2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -296,6 +296,43 @@ static void test_buffer_boundaries(void **state)
 	free(want);
 }
 
+/* The scanner works on 64-byte blocks and measures a token that crosses
+ * into the block before or after with their masks: every token, at every
+ * offset around two block boundaries, is found (or refused) the same. */
+static void test_block_boundaries(void **state)
+{
+	(void)state;
+	const char *iocs = "bad.com\n10.1.2.3\n2a01:4f8::1\n0123456789abcdef0123456789abcdef\n";
+	static const struct {
+		const char *token, *want;
+	} cases[] = {
+		{"xxxxxxxxxxxxxxxxxxxx-10.1.2.3", "1:10.1.2.3 "},
+		{"vvvvvvvvvvvvvvvvvvvv10.1.2.3", ""},
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x.bad.com", "1:bad.com "},
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 ".bad.com",
+		 "1:bad.com "},
+		{"notbad.com-cdn.net", ""},
+		{"outside:2a01:4f8::1", "1:2a01:4f8::1 "},
+		{"2a01:4f8:0:0:0:0:0:1/64", "1:2a01:4f8::1 "},
+		{"2a01:4f8::1:ffff", ""},
+		{"0123456789ABCDEF0123456789abcdef", "1:0123456789abcdef0123456789abcdef "},
+		{"0123456789abcdef0123456789abcdef0", ""},
+	};
+	char log[512];
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		for (size_t k = 0; k < 140; k++) {
+			memset(log, ' ', k);
+			int n = snprintf(log + k, sizeof log - k, "%s\n", cases[c].token);
+			char *got = sweep_log(iocs, log, k + (size_t)n, 0);
+			if (strcmp(got, cases[c].want))
+				fail_msg("\"%s\" after %zu spaces: got \"%s\", want \"%s\"",
+					 cases[c].token, k, got, cases[c].want);
+			free(got);
+		}
+	}
+}
+
 /* Chunks of one big file on several threads give the same output. */
 static void test_chunks_and_threads(void **state)
 {
@@ -465,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_buffer_boundaries),
+		cmocka_unit_test(test_block_boundaries),
 		cmocka_unit_test(test_chunks_and_threads),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_errors_and_loops),
