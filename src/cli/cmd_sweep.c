@@ -220,6 +220,8 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 			status = 2;
 		}
 	}
+	if (!status)
+		status = sweep_cli_file_names(m, &files, &o, &st);
 	if (!status && x.hash_files)
 		status = sweep_cli_hash_files(m, &files, &x, &o, &st);
 	if (!quiet) {

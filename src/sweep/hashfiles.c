@@ -1,7 +1,8 @@
-/* --hash-files: MD5, SHA-1 and SHA-256 of every regular file swept (OpenSSL's
- * libcrypto; libsodium has no MD5 or SHA-1), matched against the hash
+/* The files themselves, beside their lines: their names against the
+ * filename indicators, and with --hash-files their MD5, SHA-1 and SHA-256
+ * (OpenSSL's libcrypto; libsodium has no MD5 or SHA-1) against the hash
  * indicators. Files over the size limit, streams (standard input, pipes)
- * and files whose real path leaves the trees given are skipped. */
+ * and files whose real path leaves the trees given are not hashed. */
 #include "sweep/sweep_cli.h"
 
 #include <errno.h>
@@ -115,6 +116,35 @@ int sweep_cli_hash_files(const struct matcher *m, const struct sweep_files *file
 			if (output_hit(&out, f->path, 0, 0, id - 1, h[k], strlen(h[k])))
 				status = 2;
 		}
+	}
+	if (output_flush(&out))
+		status = 2;
+	buf_release(&out.b);
+	return status;
+}
+
+int sweep_cli_file_names(const struct matcher *m, const struct sweep_files *files,
+			 const struct sweep_opts *o, struct sweep_stats *st)
+{
+	if (!m->counts[IOC_FILENAME])
+		return 0;
+	struct output out;
+	output_init(&out, m->set, o->format, stdout);
+	int status = 0;
+	for (size_t i = 0; i < files->n; i++) {
+		const struct sweep_file *f = &files->v[i];
+		if (f->stream)
+			continue;
+		const char *slash = strrchr(f->path, '/');
+		const char *name = slash ? slash + 1 : f->path;
+		uint32_t id = matcher_find_name(m, name, strlen(name));
+		if (!id)
+			continue;
+		st->hits++;
+		if (st->per_ioc && !st->per_ioc[id - 1]++)
+			st->first_file[id - 1] = i + 1;
+		if (output_hit(&out, f->path, 0, 0, id - 1, name, strlen(name)))
+			status = 2;
 	}
 	if (output_flush(&out))
 		status = 2;

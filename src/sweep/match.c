@@ -10,7 +10,7 @@
 static int is_str_type(enum ioc_type t)
 {
 	return t == IOC_DOMAIN || t == IOC_HOSTNAME || t == IOC_URL || t == IOC_EMAIL ||
-	       t == IOC_MD5 || t == IOC_SHA1 || t == IOC_SHA256;
+	       t == IOC_MD5 || t == IOC_SHA1 || t == IOC_SHA256 || t == IOC_FILENAME;
 }
 
 static int cmp_v4(const void *a, const void *b)
@@ -100,8 +100,6 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 				nv4++;
 			else
 				nv4s++;
-		} else {
-			m->unswept++;
 		}
 	}
 	size_t cap = 1024;
@@ -219,6 +217,25 @@ uint32_t matcher_find(const struct matcher *m, enum ioc_type t, const char *s, s
 		const char *v = ioc_set_value(m->set, i, &vl);
 		if (m->tab[k].tag == (uint32_t)(h >> 32) && ioc_set_type(m->set, i) == t &&
 		    vl == n && !memcmp(v, s, n))
+			return i + 1;
+	}
+	return 0;
+}
+
+uint32_t matcher_find_name(const struct matcher *m, const char *s, size_t n)
+{
+	uint64_t h = match_hash((const unsigned char *)s, n);
+	for (size_t k = h & m->tab_mask; m->tab[k].id; k = (k + 1) & m->tab_mask) {
+		uint32_t i = m->tab[k].id - 1;
+		size_t vl;
+		const char *v = ioc_set_value(m->set, i, &vl);
+		if (m->tab[k].tag != (uint32_t)(h >> 32) || ioc_set_type(m->set, i) != IOC_FILENAME ||
+		    vl != n)
+			continue;
+		size_t j = 0;
+		while (j < n && match_lower((unsigned char)s[j]) == match_lower((unsigned char)v[j]))
+			j++;
+		if (j == n)
 			return i + 1;
 	}
 	return 0;

@@ -59,8 +59,7 @@ struct matcher {
 	struct v6_ent *v6; /* sorted by (len, hi, lo) */
 	struct len_range v6_lens[129];
 	int nv6_lens;
-	size_t counts[IOC_TYPE_COUNT]; /* indicators per type that are swept */
-	size_t unswept;                /* indicators the log sweep cannot match (filename) */
+	size_t counts[IOC_TYPE_COUNT]; /* indicators per type */
 };
 
 /* Builds the tables for s (borrowed: it must outlive the matcher). Caller
@@ -70,6 +69,9 @@ void matcher_free(struct matcher *m);
 /* The string indicator of type t whose canonical value is s[0..n) (lower
  * case expected): its index + 1, or 0. */
 uint32_t matcher_find(const struct matcher *m, enum ioc_type t, const char *s, size_t n);
+/* The filename indicator equal to s[0..n) in any ASCII case (names on the
+ * town's Windows shares are case-insensitive): its index + 1, or 0. */
+uint32_t matcher_find_name(const struct matcher *m, const char *s, size_t n);
 
 static inline unsigned char match_lower(unsigned char c)
 {

@@ -39,6 +39,12 @@ int sweep_cli_hash_files(const struct matcher *m, const struct sweep_files *file
 			 const struct sweep_cli_extra *x, const struct sweep_opts *o,
 			 struct sweep_stats *st);
 
+/* The base name of every file of files (not streams) matched against the
+ * filename indicators, any ASCII case; hits printed like log hits with
+ * line 0. Returns the exit status so far (0 or 2). */
+int sweep_cli_file_names(const struct matcher *m, const struct sweep_files *files,
+			 const struct sweep_opts *o, struct sweep_stats *st);
+
 /* POSTs the sightings (hits aggregated per indicator) to x->report_url.
  * 0, or -1 after a message on stderr. */
 int sweep_cli_report(const struct ioc_set *set, const struct sweep_files *files,

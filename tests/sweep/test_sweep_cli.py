@@ -164,6 +164,15 @@ def test_hash_files():
         rc, out, err = sweep(["--iocs", iocs, "--format", "tsv", "--hash-files", "--max-file-size", "1",
                               os.path.join(tree, "sub")])
         check(rc == 1 and len(out.splitlines()) == 2, "size limit in MiB lets small files through")
+        # A filename indicator matches a file's base name in any case, hashed or not;
+        # the same name inside a line of a log is not a file.
+        with open(iocs, "w") as f:
+            f.write("Dropper.BIN\tfilename\nnothing-here.exe\tfilename\n")
+        with open(os.path.join(tree, "ok.txt"), "w") as f:
+            f.write("ran dropper.bin from a share\n")
+        rc, out, err = sweep(["--iocs", iocs, "--format", "tsv", tree])
+        want = "%s\t0\tDropper.BIN\tfilename\tdropper.bin" % os.path.join(tree, "sub", "dropper.bin")
+        check(rc == 1 and out.splitlines() == [want], "filename indicator: %r (%d %s)" % (out, rc, err))
     finally:
         shutil.rmtree(tmp)
 
