@@ -122,8 +122,9 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 	m->v4 = malloc((nv4 ? nv4 : 1) * sizeof *m->v4);
 	m->v4s = malloc((nv4s ? nv4s : 1) * sizeof *m->v4s);
 	m->v6 = malloc((nv6 ? nv6 : 1) * sizeof *m->v6);
+	m->v6_bits = calloc(MATCH_V6_BITS / 64, sizeof *m->v6_bits);
 	if (!m->tab || !m->dom_bits || !m->url_bits || !m->v4_dir || !m->v4_bits || !m->v4 ||
-	    !m->v4s || !m->v6)
+	    !m->v4s || !m->v6 || !m->v6_bits)
 		return fail(m, e);
 	/* Counting sort of the /16-or-longer IPv4 entries by block. */
 	size_t k4 = 0, k4s = 0, k6 = 0;
@@ -139,6 +140,10 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 		if (p.family == 6) {
 			m->v6[k6++] = (struct v6_ent){.hi = be64(p.addr), .lo = be64(p.addr + 8),
 						      .id = i + 1, .len = (uint32_t)p.len};
+			if (p.len >= 32) {
+				uint32_t bit = match_v6_bit(be64(p.addr));
+				m->v6_bits[bit / 64] |= 1ull << (bit % 64);
+			}
 			continue;
 		}
 		uint32_t net = (uint32_t)p.addr[0] << 24 | (uint32_t)p.addr[1] << 16 |
@@ -205,6 +210,7 @@ void matcher_free(struct matcher *m)
 	free(m->v4);
 	free(m->v4s);
 	free(m->v6);
+	free(m->v6_bits);
 	free(m);
 }
 

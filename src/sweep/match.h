@@ -57,6 +57,7 @@ struct matcher {
 	struct len_range v4s_lens[16];
 	int nv4s_lens;
 	struct v6_ent *v6; /* sorted by (len, hi, lo) */
+	uint64_t *v6_bits; /* MATCH_V6_BITS bits: some entry of /32 or longer has these first 32 bits (hashed) */
 	struct len_range v6_lens[129];
 	int nv6_lens;
 	size_t counts[IOC_TYPE_COUNT]; /* indicators per type */
@@ -109,6 +110,14 @@ static inline size_t match_url_host_end(const unsigned char *u, size_t n)
 	for (i += 3; i < n && u[i] != '/' && u[i] != '?' && u[i] != '#'; i++)
 		;
 	return i < n ? i : n;
+}
+
+/* The filter of IPv6 entries of /32 or longer: most addresses in a log
+ * are ruled out with one bit instead of a binary search per length. */
+#define MATCH_V6_BITS (1u << 18)
+static inline uint32_t match_v6_bit(uint64_t hi)
+{
+	return (uint32_t)(((hi >> 32) * 0x9e3779b97f4a7c15ull) >> 46);
 }
 
 #endif

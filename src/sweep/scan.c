@@ -228,8 +228,12 @@ static void v6_lookup(struct scanner *sc, uint64_t hi, uint64_t lo, const unsign
 		      size_t a, size_t b)
 {
 	const struct matcher *m = sc->m;
+	uint32_t bit = match_v6_bit(hi);
+	int near = m->v6_bits[bit / 64] >> (bit % 64) & 1;
 	for (int l = 0; l < m->nv6_lens; l++) {
 		const struct len_range *r = &m->v6_lens[l];
+		if (r->len >= 32 && !near)
+			break; /* lengths ascend: no longer entry can hold it */
 		uint64_t mh = r->len >= 64 ? ~0ull : r->len ? ~0ull << (64 - r->len) : 0;
 		uint64_t ml = r->len >= 128 ? ~0ull : r->len > 64 ? ~0ull << (128 - r->len) : 0;
 		uint64_t nh = hi & mh, nl = lo & ml;
