@@ -163,3 +163,14 @@ int time_parse_rfc3339(const char *s, int64_t *out)
 	*out = days * 86400 + hh * 3600 + mi * 60 + ss - offset;
 	return 0;
 }
+
+int time_from_fields(int year, int month, int day, int hour, int minute, int second,
+		     int64_t *out)
+{
+	if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+	    day > month_days(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+	    second < 0 || second > 60)
+		return -1;
+	*out = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+	return 0;
+}

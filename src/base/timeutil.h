@@ -27,4 +27,10 @@ int time_parse_rfc3339(const char *s, int64_t *out);
  * UTC. 0 or -1. */
 int time_parse_date(const char *s, int64_t *out);
 
+/* Seconds since the epoch of a UTC calendar date and time of day; 0, or -1
+ * when a field is out of range (2026-02-30, 24:00:00). A second of 60 (a
+ * leap second) counts as the next one. */
+int time_from_fields(int year, int month, int day, int hour, int minute, int second,
+		     int64_t *out);
+
 #endif

@@ -205,7 +205,9 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 	if (x.report_url) {
 		st.per_ioc = calloc(ioc_set_count(set) + 1, sizeof *st.per_ioc);
 		st.first_file = calloc(ioc_set_count(set) + 1, sizeof *st.first_file);
-		if (!st.per_ioc || !st.first_file) {
+		st.first_time = calloc(ioc_set_count(set) + 1, sizeof *st.first_time);
+		st.last_time = calloc(ioc_set_count(set) + 1, sizeof *st.last_time);
+		if (!st.per_ioc || !st.first_file || !st.first_time || !st.last_time) {
 			fprintf(stderr, "warroom: sweep: out of memory\n");
 			status = 2;
 		}
@@ -241,6 +243,8 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 		status = st.errors ? 2 : st.hits ? 1 : 0;
 	free(st.per_ioc);
 	free(st.first_file);
+	free(st.first_time);
+	free(st.last_time);
 	sweep_files_release(&files);
 	matcher_free(m);
 	ioc_set_free(set);

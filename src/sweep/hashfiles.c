@@ -113,7 +113,7 @@ int sweep_cli_hash_files(const struct matcher *m, const struct sweep_files *file
 			st->hits++;
 			if (st->per_ioc && !st->per_ioc[id - 1]++)
 				st->first_file[id - 1] = (size_t)(f - files->v) + 1;
-			if (output_hit(&out, f->path, 0, 0, id - 1, h[k], strlen(h[k])))
+			if (output_hit(&out, f->path, 0, 0, 0, id - 1, h[k], strlen(h[k])))
 				status = 2;
 		}
 	}
@@ -143,7 +143,7 @@ int sweep_cli_file_names(const struct matcher *m, const struct sweep_files *file
 		st->hits++;
 		if (st->per_ioc && !st->per_ioc[id - 1]++)
 			st->first_file[id - 1] = i + 1;
-		if (output_hit(&out, f->path, 0, 0, id - 1, name, strlen(name)))
+		if (output_hit(&out, f->path, 0, 0, 0, id - 1, name, strlen(name)))
 			status = 2;
 	}
 	if (output_flush(&out))

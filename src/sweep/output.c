@@ -1,6 +1,8 @@
 /* Formatting of hits (see output.h). */
 #include "sweep/output.h"
 
+#include "base/timeutil.h"
+
 #include <string.h>
 
 #define OUT_FLUSH (1u << 20)
@@ -111,8 +113,8 @@ static int labels_json(struct output *o, uint32_t ioc, int is_tag)
 	return rc ? rc : buf_addc(&o->b, ']');
 }
 
-int output_hit(struct output *o, const char *path, uint64_t line, uint64_t off, uint32_t ioc,
-	       const char *text, size_t len)
+int output_hit(struct output *o, const char *path, uint64_t line, uint64_t off, int64_t when,
+	       uint32_t ioc, const char *text, size_t len)
 {
 	size_t vl;
 	const char *v = ioc_set_value(o->set, ioc, &vl);
@@ -154,6 +156,11 @@ int output_hit(struct output *o, const char *path, uint64_t line, uint64_t off, 
 			rc = buf_adds(b, ",\"tags\":");
 		if (!rc)
 			rc = labels_json(o, ioc, 1);
+		if (!rc && when > 0) {
+			char ts[32];
+			time_format_rfc3339((time_t)when, ts, sizeof ts);
+			rc = buf_printf(b, ",\"log_time\":\"%s\"", ts);
+		}
 		if (!rc)
 			rc = buf_adds(b, "}\n");
 		break;

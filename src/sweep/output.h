@@ -22,8 +22,9 @@ struct output {
 
 void output_init(struct output *o, const struct ioc_set *set, enum sweep_format f, FILE *out);
 /* 0, or WR_EIO when writing failed. */
-int output_hit(struct output *o, const char *path, uint64_t line, uint64_t off, uint32_t ioc,
-	       const char *text, size_t len);
+/* when: the log line's own time (linetime.h), 0 unknown; json only. */
+int output_hit(struct output *o, const char *path, uint64_t line, uint64_t off, int64_t when,
+	       uint32_t ioc, const char *text, size_t len);
 int output_flush(struct output *o);
 
 /* Appends s[0..n) as the inside of a JSON string (escapes; invalid UTF-8

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/timeutil.h"
+
 static json_t *labels(const struct ioc_set *set, uint32_t i, int is_tag)
 {
 	json_t *a = json_array();
@@ -34,8 +36,16 @@ static char *body(const struct ioc_set *set, const struct sweep_files *files,
 	for (uint32_t i = 0; list && i < ioc_set_count(set); i++) {
 		if (!st->per_ioc[i])
 			continue;
-		/* Log lines carry timestamps in too many formats to trust: first and
-		 * last seen are the sweep's own time (docs/sweep.md). */
+		/* First and last seen: the times the hit lines carry when they
+		 * carry one (linetime.h), else the sweep's own time (docs/sweep.md). */
+		char first[32], last[32];
+		if (st->first_time[i] > 0) {
+			time_format_rfc3339((time_t)st->first_time[i], first, sizeof first);
+			time_format_rfc3339((time_t)st->last_time[i], last, sizeof last);
+		} else {
+			snprintf(first, sizeof first, "%s", now);
+			snprintf(last, sizeof last, "%s", now);
+		}
 		size_t ff = st->first_file[i];
 		const char *path = ff && ff <= files->n && files->v[ff - 1].path ? files->v[ff - 1].path : "";
 		json_array_append_new(
@@ -43,8 +53,8 @@ static char *body(const struct ioc_set *set, const struct sweep_files *files,
 					"indicator", ioc_set_value(set, i, NULL), "type",
 					ioc_type_name(ioc_set_type(set, i)), "count",
 					(json_int_t)st->per_ioc[i], "sources", labels(set, i, 0),
-					"tags", labels(set, i, 1), "first_seen", now, "last_seen",
-					now, "where", "host", host, "path", path));
+					"tags", labels(set, i, 1), "first_seen", first, "last_seen",
+					last, "where", "host", host, "path", path));
 	}
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:I}, s:o}", "reporter", "warroom sweep",
 				"host", host, "swept_at", now, "totals", "files",

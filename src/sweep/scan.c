@@ -5,6 +5,9 @@
  * reference matcher in bench/sweep/gen.py, written out in docs/sweep.md. */
 #include "sweep/scan.h"
 
+#include "base/timeutil.h"
+#include "sweep/linetime.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +120,13 @@ static void hit(struct scanner *sc, uint32_t id, const unsigned char *blk, size_
 	for (size_t k = 0; k < sc->nseen; k++)
 		if (sc->seen[k] == ioc)
 			return;
+	if (sc->time_line != sc->line) {
+		/* The line's own time, read once per line with a hit. */
+		const unsigned char *nl = a ? memrchr(blk, '\n', a) : NULL;
+		const unsigned char *ls = nl ? nl + 1 : sc->bol ? blk : NULL;
+		sc->line_t = ls ? line_time(ls, sc->blk_n - (size_t)(ls - blk), sc->now) : 0;
+		sc->time_line = sc->line;
+	}
 	struct scan_out *o = sc->out;
 	size_t tl = b - a > SCAN_TEXT_MAX ? SCAN_TEXT_MAX : b - a;
 	if (grow((void **)&sc->seen, &sc->seen_cap, sc->nseen + 1, sizeof *sc->seen) ||
@@ -127,7 +137,7 @@ static void hit(struct scanner *sc, uint32_t id, const unsigned char *blk, size_
 	}
 	sc->seen[sc->nseen++] = ioc;
 	memcpy(o->text + o->tlen, blk + a, tl);
-	o->hits[o->n++] = (struct scan_hit){.line = sc->line, .off = sc->off + a, .ioc = ioc,
+	o->hits[o->n++] = (struct scan_hit){.line = sc->line, .off = sc->off + a, .time = sc->line_t, .ioc = ioc,
 					    .text_off = (uint32_t)o->tlen, .text_len = (uint32_t)tl};
 	o->tlen += tl;
 }
@@ -717,6 +727,9 @@ void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *
 	sc->masks = (void (*)(void))pick_masks();
 	sc->m = m;
 	sc->out = out;
+	sc->bol = 1;
+	sc->now = time_now();
+	sc->time_line = UINT64_MAX;
 }
 
 /* 16-byte blocks (bit 16k) that are all hex digits. */
@@ -864,6 +877,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 	int want_v6 = m->has_v6;
 	int want_run = m->has_dom || m->has_v4 || m->has_hex;
 	uint64_t lines = sc->line;
+	sc->blk_n = n;
 	/* Three blocks in a ring: the one before (the start of the input
 	 * counts as white space), this one, the next. */
 	struct masks ring[3];
@@ -947,6 +961,8 @@ static void scan_c(struct scanner *sc, const unsigned char *p, size_t n)
 void scan_block(struct scanner *sc, const unsigned char *p, size_t n)
 {
 	((void (*)(struct scanner *, const unsigned char *, size_t))sc->masks)(sc, p, n);
+	if (n > 0)
+		sc->bol = p[n - 1] == '\n';
 }
 
 size_t scan_cut(const unsigned char *p, size_t n)

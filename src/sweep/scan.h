@@ -18,6 +18,7 @@
 struct scan_hit {
 	uint64_t line; /* 0-based line index counted by the scanner */
 	uint64_t off;  /* byte offset of the matched text */
+	int64_t time;  /* the line's own timestamp (linetime.h), 0 unknown */
 	uint32_t ioc;  /* indicator index in the set */
 	uint32_t text_off, text_len; /* in scan_out.text */
 };
@@ -42,6 +43,11 @@ struct scanner {
 	size_t nseen, seen_cap;
 	struct scan_out *out;
 	int oom; /* set when a hit could not be stored */
+	int bol;            /* the next block starts a line */
+	int64_t now;        /* for the year of syslog times */
+	uint64_t time_line; /* the line of line_t (UINT64_MAX: none yet) */
+	int64_t line_t;
+	size_t blk_n; /* length of the block being scanned */
 };
 
 void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *out);

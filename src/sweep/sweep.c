@@ -77,9 +77,16 @@ static void emit(struct sweep *sw, struct job *j)
 	for (size_t k = 0; k < j->out.n && !sw->out_rc; k++) {
 		const struct scan_hit *h = &j->out.hits[k];
 		sw->out_rc = output_hit(sw->outp, f->path, sw->line_base + h->line + 1, h->off,
-					h->ioc, j->out.text + h->text_off, h->text_len);
+					h->time, h->ioc, j->out.text + h->text_off, h->text_len);
 		if (st->per_ioc && !st->per_ioc[h->ioc]++)
 			st->first_file[h->ioc] = j->file + 1;
+		if (st->first_time && h->time > 0) {
+			int64_t *ft = &st->first_time[h->ioc], *lt = &st->last_time[h->ioc];
+			if (!*ft || h->time < *ft)
+				*ft = h->time;
+			if (h->time > *lt)
+				*lt = h->time;
+		}
 	}
 	st->hits += j->out.n;
 	j->out.n = 0;

@@ -27,6 +27,9 @@ struct sweep_stats {
 	double seconds;
 	uint64_t *per_ioc; /* hits per indicator when not NULL (caller allocates) */
 	size_t *first_file; /* with per_ioc: 1 + index in files of the first hit, 0 none */
+	/* When not NULL: per indicator, the earliest and latest time its hit
+	 * lines carry (linetime.h), 0 when none does. */
+	int64_t *first_time, *last_time;
 };
 
 /* One file found by the walk. */

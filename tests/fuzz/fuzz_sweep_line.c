@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ioc/ioc.h"
+#include "sweep/linetime.h"
 #include "sweep/match.h"
 #include "sweep/scan.h"
 
@@ -59,6 +60,10 @@ static void scan(const uint8_t *data, size_t size, size_t piece, struct scan_out
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	init();
+	/* A line's time: 0 or a time of years 1 to 9999, whatever the bytes. */
+	int64_t t = line_time(data, size, 1709294400);
+	if (t < 0 || t > 253402300799)
+		abort();
 	struct scan_out whole = {0}, parts = {0};
 	uint64_t lw, lp;
 	scan(data, size, size ? size : 1, &whole, &lw);

@@ -200,10 +200,15 @@ def test_report():
     try:
         iocs = os.path.join(tmp, "iocs.tsv")
         with open(iocs, "w") as f:
-            f.write("bad.example\tdomain\tfeed-a\n198.51.100.7\tipv4\tfeed-b\nquiet.example\tdomain\tx\n")
+            f.write("bad.example\tdomain\tfeed-a\n198.51.100.7\tipv4\tfeed-b\nquiet.example\tdomain\tx\n"
+                    "notime.example\tdomain\tx\n")
         log = os.path.join(tmp, "a.log")
         with open(log, "w") as f:
-            f.write("x.bad.example\nbad.example 198.51.100.7\nbad.example\n")
+            # Two lines that carry their time (an ISO time with an offset, an
+            # Apache one), one that does not.
+            f.write("2024-01-15T10:00:00+01:00 q x.bad.example\n"
+                    "10.0.0.1 - - [15/Jan/2024:12:30:00 +0000] \"GET http://bad.example/ HTTP/1.1\" 198.51.100.7\n"
+                    "bad.example notime.example\n")
         url = "http://127.0.0.1:%d/" % srv.server_address[1]
         rc, out, err = sweep(["--iocs", iocs, "--format", "tsv", "--report", url, "--token", "T0K", log])
         check(rc == 1, "report: exit 1 (%d %s)" % (rc, err))
@@ -212,19 +217,28 @@ def test_report():
         doc = json.loads(body)
         check(path == "/api/v1/sightings" and auth == "Bearer T0K", "path and token: %s %s" % (path, auth))
         sight = {s["indicator"]: s for s in doc["sightings"]}
-        check(set(sight) == {"bad.example", "198.51.100.7"}, "aggregated per indicator: %s" % doc)
+        check(set(sight) == {"bad.example", "198.51.100.7", "notime.example"}, "aggregated per indicator: %s" % doc)
         check(sight["bad.example"]["count"] == 3 and sight["bad.example"]["sources"] == ["feed-a"]
               and sight["198.51.100.7"]["type"] == "ipv4", "counts and sources: %s" % sight)
-        check(doc["totals"]["hits"] == 4 and doc["totals"]["files"] == 1, "totals: %s" % doc["totals"])
+        check(doc["totals"]["hits"] == 5 and doc["totals"]["files"] == 1, "totals: %s" % doc["totals"])
         host = socket.gethostname()
         for ind, s in sight.items():
             check(set(s) == {"indicator", "type", "count", "sources", "tags", "first_seen",
                              "last_seen", "where"}, "sighting keys as documented: %s" % s)
-            check(s["first_seen"] == doc["swept_at"] and s["last_seen"] == doc["swept_at"]
-                  and s["first_seen"].endswith("Z"), "first/last seen are the sweep time: %s" % s)
+            want = {"bad.example": ("2024-01-15T09:00:00Z", "2024-01-15T12:30:00Z"),
+                    "198.51.100.7": ("2024-01-15T12:30:00Z", "2024-01-15T12:30:00Z"),
+                    "notime.example": (doc["swept_at"], doc["swept_at"])}[ind]
+            check((s["first_seen"], s["last_seen"]) == want and s["first_seen"].endswith("Z"),
+                  "first/last seen: the lines' own times, else the sweep time: %s, want %s" % (s, want))
             check(s["where"] == {"host": host, "path": log}, "where: host and log path: %s" % s)
         check(set(doc) == {"reporter", "host", "swept_at", "totals", "sightings"} and doc["host"] == host,
               "top-level body as documented: %s" % sorted(doc))
+        # The json hits carry the line's time when it has one.
+        rc, out, err = sweep(["--iocs", iocs, "--format", "json", log])
+        times = sorted((h["line"], h["indicator"], h.get("log_time") or "") for h in map(json.loads, out.splitlines()))
+        check(times == [(1, "bad.example", "2024-01-15T09:00:00Z"), (2, "198.51.100.7", "2024-01-15T12:30:00Z"),
+                        (2, "bad.example", "2024-01-15T12:30:00Z"), (3, "bad.example", ""),
+                        (3, "notime.example", "")], "json log_time: %s" % times)
         rc, _, err = sweep(["--iocs", iocs, "--report", "http://127.0.0.1:9/", "--token", "x", log])
         check(rc == 2 and "report" in err, "exit 2 when the report cannot be sent: %s" % err)
         rc, _, err = sweep(["--iocs", iocs, "--report", url, log])
