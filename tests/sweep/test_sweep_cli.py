@@ -268,31 +268,39 @@ def test_all_hit_memory_bounded():
     """A log where every line hits: the hits are printed as the sweep goes,
     so memory does not grow with the log (issue 6: bounded by the indicator
     set and a fixed buffer per thread), and every line is still reported
-    once, with its right number, across the 32 MiB chunks of a big file."""
+    once, with its right number, across the 32 MiB chunks of a big file and
+    with two threads (a full chunk waits for its turn to print)."""
+    # Under AddressSanitizer freed blocks sit in its quarantine, so the peak
+    # says nothing about the sweeper's own memory: only the output is checked.
+    asan = "ASAN_OPTIONS" in os.environ
     tmp = tempfile.mkdtemp()
     try:
         iocs = os.path.join(tmp, "iocs.txt")
         with open(iocs, "w") as f:
             f.write("10.0.0.1\n")
-        sizes = {}
+        peaks = {}
         for n in (500_000, 3_400_000):  # 5.5 MB and 37 MB (two chunks)
             log = os.path.join(tmp, "all-%d.log" % n)
             with open(log, "w") as f:
                 f.write("10.0.0.1 x\n" * n)
-            for how in ("file", "stdin"):
-                args = ["--iocs", iocs, "--format", "tsv", "--threads", "2"]
+            runs = [("file", "2")] if asan else [("file", "1"), ("stdin", "1"), ("file", "2")]
+            if asan and n < 3_400_000:
+                continue
+            for how, threads in runs:
+                args = ["--iocs", iocs, "--format", "tsv", "--threads", threads]
                 rc, out, kb = peak_kb(args + ([log] if how == "file" else ["-"]),
                                       log if how == "stdin" else None)
-                check(rc == 1 and len(out) == n, "%s, %d lines: every line hit once (%d)" % (how, n, len(out)))
+                what = "%s, %s thread(s), %d lines" % (how, threads, n)
+                check(rc == 1 and len(out) == n, "%s: every line hit once (%d)" % (what, len(out)))
                 nums = [int(r.split("\t")[1]) for r in out]
-                check(nums == list(range(1, n + 1)), "%s, %d lines: line numbers 1..%d in order" % (how, n, n))
-                sizes[(how, n)] = kb
-        for how in ("file", "stdin"):
-            grown = sizes[(how, 3_400_000)] - sizes[(how, 500_000)]
-            check(grown < 24 * 1024, "%s: 7x the hits grew peak memory by %d KB (%s)" % (how, grown, sizes))
+                check(nums == list(range(1, n + 1)), "%s: line numbers 1..%d in order" % (what, n))
+                peaks[(how, threads, n)] = kb
+        if not asan:
+            for how in ("file", "stdin"):
+                grown = peaks[(how, "1", 3_400_000)] - peaks[(how, "1", 500_000)]
+                check(grown < 16 * 1024, "%s: 7x the hits grew peak memory by %d KB (%s)" % (how, grown, peaks))
     finally:
         shutil.rmtree(tmp)
-
 
 if __name__ == "__main__":
     run_all(test_corpus, test_formats_stdin_exit, test_hash_files, test_report,
