@@ -19,6 +19,14 @@ static const struct {
 	{"RED", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "red"},
 };
 
+/* STIX timestamps of created and modified need milliseconds. */
+static void stix_time(int64_t t, char out[32])
+{
+	char s[32];
+	export_time(t, s);
+	snprintf(out, 32, "%.19s.000Z", s);
+}
+
 static int tlp_index(const char *tlp)
 {
 	for (int i = 0; i < 5; i++)
@@ -118,9 +126,9 @@ static json_t *indicator(const struct intel_item *it, const char *identity, int 
 	export_set_str(o, "spec_version", "2.1", oom);
 	export_set_str(o, "id", id, oom);
 	export_set_str(o, "created_by_ref", identity, oom);
-	export_time(it->created, t);
+	stix_time(it->created, t);
 	export_set_str(o, "created", t, oom);
-	export_time(it->modified >= it->created ? it->modified : it->created, t);
+	stix_time(it->modified >= it->created ? it->modified : it->created, t);
 	export_set_str(o, "modified", t, oom);
 	char name[160];
 	snprintf(name, sizeof name, "%s %.140s", ioc_type_name(it->type), it->value);
@@ -137,10 +145,10 @@ static json_t *indicator(const struct intel_item *it, const char *identity, int 
 	export_set_str(o, "pattern_type", "stix", oom);
 	export_set_str(o, "pattern_version", "2.1", oom);
 	int64_t from = it->first_seen ? it->first_seen : it->created;
-	export_time(from, t);
+	stix_time(from, t);
 	export_set_str(o, "valid_from", t, oom);
 	if (it->valid_until > from) {
-		export_time(it->valid_until, t);
+		stix_time(it->valid_until, t);
 		export_set_str(o, "valid_until", t, oom);
 	}
 	if (it->confidence >= 0 && it->confidence <= 100)
@@ -150,7 +158,9 @@ static json_t *indicator(const struct intel_item *it, const char *identity, int 
 	if (it->n_sources) {
 		json_t *refs = json_array();
 		for (size_t i = 0; refs && i < it->n_sources; i++)
-			if (json_array_append_new(refs, json_pack("{s:s}", "source_name", it->sources[i])))
+			if (json_array_append_new(refs, json_pack("{s:s, s:s}", "source_name",
+								  it->sources[i], "description",
+								  "a source of this indicator")))
 				*oom = 1;
 		export_set(o, "external_references", refs, oom);
 	}
@@ -162,7 +172,7 @@ int export_stix(const struct intel_item *items, size_t n, const struct intel_exp
 		struct buf *out, struct wr_err *e)
 {
 	int oom = 0, bad = 0;
-	char uuid[37], identity[64], bundle[64], t[32];
+	char uuid[37], identity[64], bundle[64];
 	const char *producer = m->producer && *m->producer ? m->producer : "warroom";
 	if (export_uuid5("warroom-identity:", producer, uuid))
 		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
@@ -175,10 +185,9 @@ int export_stix(const struct intel_item *items, size_t n, const struct intel_exp
 	export_set_str(who, "type", "identity", &oom);
 	export_set_str(who, "spec_version", "2.1", &oom);
 	export_set_str(who, "id", identity, &oom);
-	export_time(m->now, t);
 	/* A fixed creation time keeps the identity the same object in every export. */
-	export_set_str(who, "created", "2026-01-01T00:00:00Z", &oom);
-	export_set_str(who, "modified", "2026-01-01T00:00:00Z", &oom);
+	export_set_str(who, "created", "2026-01-01T00:00:00.000Z", &oom);
+	export_set_str(who, "modified", "2026-01-01T00:00:00.000Z", &oom);
 	export_set_str(who, "name", producer, &oom);
 	export_set_str(who, "identity_class", "organization", &oom);
 	if (!objs || json_array_append_new(objs, who))
