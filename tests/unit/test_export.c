@@ -100,6 +100,22 @@ static int by_text(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* lines[0..n) sorted and joined into one string (caller frees); frees them. */
+static char *sorted_joined(char **lines, size_t n)
+{
+	qsort(lines, n, sizeof *lines, by_text);
+	size_t total = 1;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(lines[i]);
+	char *all = calloc(total, 1);
+	assert_non_null(all);
+	for (size_t i = 0; i < n; i++) {
+		strcat(all, lines[i]);
+		free(lines[i]);
+	}
+	return all;
+}
+
 static void print_skip(void *arg, const struct ioc_skip *k)
 {
 	(void)arg;
@@ -117,22 +133,14 @@ static char *read_back(const char *text)
 	size_t n = ioc_set_count(set);
 	char **lines = calloc(n + 1, sizeof *lines);
 	assert_non_null(lines);
-	size_t total = 1;
 	for (uint32_t i = 0; i < n; i++) {
 		const char *v = ioc_set_value(set, i, NULL);
 		size_t len = strlen(v) + 32;
 		lines[i] = malloc(len);
 		assert_non_null(lines[i]);
 		snprintf(lines[i], len, "%s %s\n", ioc_type_name(ioc_set_type(set, i)), v);
-		total += strlen(lines[i]);
 	}
-	qsort(lines, n, sizeof *lines, by_text);
-	char *all = calloc(total, 1);
-	assert_non_null(all);
-	for (size_t i = 0; i < n; i++) {
-		strcat(all, lines[i]);
-		free(lines[i]);
-	}
+	char *all = sorted_joined(lines, n);
 	free(lines);
 	ioc_set_free(set);
 	return all;
@@ -144,7 +152,6 @@ static char *read_back(const char *text)
 static char *expected(int hostname_as_domain)
 {
 	char *lines[SAMPLE_N];
-	size_t total = 1;
 	for (size_t i = 0; i < SAMPLE_N; i++) {
 		enum ioc_type t = sample_items[i].type;
 		if (t == IOC_HOSTNAME && hostname_as_domain)
@@ -153,16 +160,8 @@ static char *expected(int hostname_as_domain)
 		lines[i] = malloc(len);
 		assert_non_null(lines[i]);
 		snprintf(lines[i], len, "%s %s\n", ioc_type_name(t), sample_items[i].value);
-		total += strlen(lines[i]);
 	}
-	qsort(lines, SAMPLE_N, sizeof *lines, by_text);
-	char *all = calloc(total, 1);
-	assert_non_null(all);
-	for (size_t i = 0; i < SAMPLE_N; i++) {
-		strcat(all, lines[i]);
-		free(lines[i]);
-	}
-	return all;
+	return sorted_joined(lines, SAMPLE_N);
 }
 
 static void test_stix_misp_round_trip(void **state)
