@@ -32,5 +32,13 @@ const struct api_route api_routes[] = {
 	{"DELETE", "/api/v1/providers/{id}", api_providers_delete, 1},
 	{"POST", "/api/v1/providers/{id}/clients", api_provider_clients_set, 1},
 	{"DELETE", "/api/v1/providers/{id}/clients/{org_id}", api_provider_clients_delete, 1},
+	{"GET", "/api/v1/indicators", api_indicators_list, 1},
+	{"POST", "/api/v1/indicators/import", api_indicators_import, 1},
+	{"GET", "/api/v1/indicators/export", api_indicators_export, 1},
+	{"GET", "/api/v1/packs/current", api_packs_current, 1},
+	{"GET", "/api/v1/packs/current.sig", api_packs_current_sig, 1},
+	{"GET", "/api/v1/packs/key", api_packs_key, 0},
+	{"POST", "/api/v1/sightings", api_sightings_create, 1},
+	{"GET", "/api/v1/sightings", api_sightings_list, 1},
 	{NULL, NULL, NULL, 0},
 };
