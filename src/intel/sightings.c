@@ -177,12 +177,6 @@ int intel_sightings_list(sqlite3 *db, const struct actor *a, int limit, int64_t 
 		if (json_array_append_new(arr, db_row_json(st)))
 			break;
 	}
-	int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
 	sqlite3_finalize(st);
-	if (!ok || !arr) {
-		json_decref(arr);
-		return ok ? wr_err_set(e, WR_ENOMEM, NULL, "out of memory") : db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return intel_page_done(db, rc, arr, items, e);
 }

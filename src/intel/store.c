@@ -246,6 +246,36 @@ static int add_labels(sqlite3 *db, sqlite3_stmt *lq, int64_t id, json_t *o)
 
 #define LABELS_SQL "SELECT kind, text FROM indicator_labels WHERE indicator_id = ?1 ORDER BY kind, text"
 
+/* The indicator query (the columns below, the TLPs the actor may see, then
+ * the conditions and order in rest) and the labels query. */
+static int prepare_items(sqlite3 *db, const struct actor *a, int group, const char *rest,
+			 sqlite3_stmt **st, sqlite3_stmt **lq, struct wr_err *e)
+{
+	char vis[96], sql[640];
+	visible_sql(a, group, vis, sizeof vis);
+	snprintf(sql, sizeof sql,
+		 "SELECT id, uuid, type, value, tlp, confidence, first_seen, last_seen, valid_until,"
+		 " description, created_at, updated_at FROM indicators WHERE %s %s",
+		 vis, rest);
+	int rc = db_prepare(db, sql, st, e);
+	if (rc)
+		return rc;
+	if ((rc = db_prepare(db, LABELS_SQL, lq, e)))
+		sqlite3_finalize(*st);
+	return rc;
+}
+
+int intel_page_done(sqlite3 *db, int step_rc, json_t *arr, json_t **items, struct wr_err *e)
+{
+	int ok = step_rc == SQLITE_DONE || step_rc == SQLITE_ROW;
+	if (!ok || !arr) {
+		json_decref(arr);
+		return ok ? wr_err_set(e, WR_ENOMEM, NULL, "out of memory") : db_fail(db, e);
+	}
+	*items = arr;
+	return 0;
+}
+
 int intel_list(sqlite3 *db, const struct actor *a, const char *type, const char *tlp,
 	       const char *q, int limit, int64_t cursor, json_t **items, int64_t *next_cursor,
 	       struct wr_err *e)
@@ -258,23 +288,14 @@ int intel_list(sqlite3 *db, const struct actor *a, const char *type, const char 
 		return wr_err_set(e, WR_EINVAL, "type", "is not an indicator type");
 	if (tlp && *tlp && tlp_rank(tlp) < 0)
 		return wr_err_set(e, WR_EINVAL, "tlp", "is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED");
-	char vis[96], sql[512];
-	visible_sql(a, 0, vis, sizeof vis);
-	snprintf(sql, sizeof sql,
-		 "SELECT id, uuid, type, value, tlp, confidence, first_seen, last_seen, valid_until,"
-		 " description, created_at, updated_at FROM indicators WHERE %s"
-		 " AND (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR tlp = ?2)"
-		 " AND (?3 IS NULL OR instr(value, lower(?3)) > 0) AND (?4 = 0 OR id < ?4)"
-		 " ORDER BY id DESC LIMIT ?5",
-		 vis);
 	sqlite3_stmt *st, *lq;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = prepare_items(db, a, 0,
+			       "AND (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR tlp = ?2)"
+			       " AND (?3 IS NULL OR instr(value, lower(?3)) > 0) AND (?4 = 0 OR id < ?4)"
+			       " ORDER BY id DESC LIMIT ?5",
+			       &st, &lq, e);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(db, LABELS_SQL, &lq, e))) {
-		sqlite3_finalize(st);
-		return rc;
-	}
 	db_bind_text_or_null(st, 1, type && *type ? ioc_type_name(ioc_type_from_name(type)) : NULL);
 	db_bind_text_or_null(st, 2, tlp);
 	db_bind_text_or_null(st, 3, q);
@@ -300,14 +321,8 @@ int intel_list(sqlite3 *db, const struct actor *a, const char *type, const char 
 		*next_cursor = json_integer_value(json_object_get(last, "id"));
 	}
 	sqlite3_finalize(lq);
-	int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
 	sqlite3_finalize(st);
-	if (!ok || !arr) {
-		json_decref(arr);
-		return ok ? wr_err_set(e, WR_ENOMEM, NULL, "out of memory") : db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return intel_page_done(db, rc, arr, items, e);
 }
 
 void intel_items_release(struct intel_items *it)
@@ -398,23 +413,15 @@ int intel_items_load(sqlite3 *db, const struct actor *a, enum ioc_type only, int
 		     int active, struct intel_items *out, struct wr_err *e)
 {
 	memset(out, 0, sizeof *out);
-	char vis[96], sql[512], now[32];
-	visible_sql(a, group, vis, sizeof vis);
+	char now[32];
 	time_format_rfc3339((time_t)time_now(), now, sizeof now);
-	snprintf(sql, sizeof sql,
-		 "SELECT id, uuid, type, value, tlp, confidence, first_seen, last_seen, valid_until,"
-		 " description, created_at, updated_at FROM indicators WHERE %s"
-		 " AND (?1 IS NULL OR type = ?1) AND (?2 = 0 OR valid_until IS NULL OR valid_until > ?3)"
-		 " ORDER BY type, value",
-		 vis);
 	sqlite3_stmt *st, *lq;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = prepare_items(db, a, group,
+			       "AND (?1 IS NULL OR type = ?1)"
+			       " AND (?2 = 0 OR valid_until IS NULL OR valid_until > ?3) ORDER BY type, value",
+			       &st, &lq, e);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(db, LABELS_SQL, &lq, e))) {
-		sqlite3_finalize(st);
-		return rc;
-	}
 	db_bind_text_or_null(st, 1, only == IOC_NONE ? NULL : ioc_type_name(only));
 	sqlite3_bind_int(st, 2, active);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);

@@ -75,6 +75,10 @@ int intel_pack_keys(const char *db_path, char pub[256], char sec[256], struct wr
 int intel_sightings_post(sqlite3 *db, const struct actor *a, const json_t *body, json_t **out,
 			 struct wr_err *e);
 
+/* Ends a page query: *items = arr when the steps (last code step_rc) went
+ * well, else arr is released and the error set. */
+int intel_page_done(sqlite3 *db, int step_rc, json_t *arr, json_t **items, struct wr_err *e);
+
 /* The sightings the actor may see (staff all, a SPOC its town's), newest
  * first, with the indicator and the town. */
 int intel_sightings_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor,
