@@ -76,8 +76,8 @@ enum { Q_FIND, Q_INSERT, Q_TOUCH, Q_LABEL, Q_STRICTER, Q_N };
 
 static const char *const import_sql[Q_N] = {
 	"SELECT id, tlp FROM indicators WHERE type = ?1 AND value = ?2",
-	"INSERT INTO indicators (uuid, type, value, tlp, first_seen, last_seen, created_at, updated_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?5)",
+	("INSERT INTO indicators (uuid, type, value, tlp, first_seen, last_seen, created_at, updated_at)"
+	 " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?5)"),
 	"UPDATE indicators SET last_seen = ?2, updated_at = ?2 WHERE id = ?1",
 	"INSERT OR IGNORE INTO indicator_labels (indicator_id, kind, text) VALUES (?1, ?2, ?3)",
 	"UPDATE indicators SET tlp = ?2 WHERE id = ?1",
