@@ -46,5 +46,18 @@ void api_packs_current_sig(struct http_req *rq, struct http_resp *rs);
 void api_packs_key(struct http_req *rq, struct http_resp *rs);
 void api_sightings_create(struct http_req *rq, struct http_resp *rs);
 void api_sightings_list(struct http_req *rq, struct http_resp *rs);
+/* api/advisories.c */
+void api_advisories_list(struct http_req *rq, struct http_resp *rs);
+void api_advisories_create(struct http_req *rq, struct http_resp *rs);
+void api_advisories_get(struct http_req *rq, struct http_resp *rs);
+void api_advisories_patch(struct http_req *rq, struct http_resp *rs);
+void api_advisories_submit(struct http_req *rq, struct http_resp *rs);
+void api_advisories_withdraw(struct http_req *rq, struct http_resp *rs);
+void api_advisories_approve(struct http_req *rq, struct http_resp *rs);
+void api_advisories_ack(struct http_req *rq, struct http_resp *rs);
+void api_advisories_deliveries(struct http_req *rq, struct http_resp *rs);
+void api_org_communications(struct http_req *rq, struct http_resp *rs);
+void api_ack_link_get(struct http_req *rq, struct http_resp *rs);
+void api_ack_link_post(struct http_req *rq, struct http_resp *rs);
 
 #endif

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "http/app.h"
 #include "http/server.h"
+#include "comms/worker.h"
 #include "jobs/jobs.h"
 #include "store/db.h"
 
@@ -15,9 +16,10 @@
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	struct app app;
+	struct comms_config comms;
 	struct wr_err e = {0};
 	memset(&app, 0, sizeof app);
-	if (app_config_defaults(&app.cfg, c->db_path, &e))
+	if (app_config_defaults(&app.cfg, c->db_path, &e) || comms_config_defaults(&comms, &e))
 		return cli_fail(c, &e);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--listen") && i + 1 < argc) {
@@ -28,8 +30,13 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 				fprintf(stderr, "warroom: --public-url: too long\n");
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--smtp") && i + 1 < argc) {
+			snprintf(comms.smtp.url, sizeof comms.smtp.url, "%s", argv[++i]);
+		} else if (!strcmp(argv[i], "--mail-from") && i + 1 < argc) {
+			snprintf(comms.smtp.from, sizeof comms.smtp.from, "%s", argv[++i]);
 		} else {
-			fprintf(stderr, "usage: warroom serve [--listen ADDRESS:PORT] [--public-url URL]\n");
+			fprintf(stderr, "usage: warroom serve [--listen ADDRESS:PORT] [--public-url URL]"
+					" [--smtp URL] [--mail-from ADDRESS]\n");
 			return 2;
 		}
 	}
@@ -65,12 +72,20 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		app_release(&app);
 		return cli_fail(c, &e);
 	}
+	snprintf(comms.public_url, sizeof comms.public_url, "%s", app.cfg.public_url);
+	if (comms_worker_start(c->db_path, &comms, &e)) {
+		jobs_stop();
+		server_stop(srv);
+		app_release(&app);
+		return cli_fail(c, &e);
+	}
 	log_info("warroom %s serving %s on %s (database %s)", WARROOM_VERSION, app.cfg.public_url,
 		 app.cfg.listen, c->db_path);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping (requests in flight finish first)", sig);
 	server_stop(srv);
+	comms_worker_stop();
 	jobs_stop();
 	metrics_release(&app.metrics);
 	app_release(&app);

@@ -13,6 +13,7 @@ static const char *const migrations[] = {
 	"sql/001_platform.sql",
 	"sql/002_orgs_name_index.sql",
 	"sql/004_intel.sql",
+	"sql/003_comms.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

@@ -1,0 +1,60 @@
+/* Coordinated communications (issue 3, docs/comms.md): advisories with a
+ * TLP label and four-eyes approval, the outbox of their deliveries, and the
+ * towns' acknowledgements. Other modules send their messages through here. */
+#ifndef WR_COMMS_COMMS_H
+#define WR_COMMS_COMMS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/scope.h"
+
+/* A draft from {"title","body","tlp","severity","kind","audience",
+ * "ack_required","ack_deadline","follow_up_of"}; staff only. *out is the
+ * advisory as advisory_get() shows it. */
+int advisory_create(sqlite3 *db, const struct actor *a, const json_t *body, json_t **out,
+		    struct wr_err *e);
+/* Changes a draft (the same fields). */
+int advisory_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+		    json_t **out, struct wr_err *e);
+/* draft -> submitted; submitted -> draft (withdraw); submitted -> sending
+ * (approve: by staff other than the author; resolves the audience and
+ * writes one delivery per recipient in the same transaction). */
+int advisory_submit(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e);
+int advisory_withdraw(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
+		      struct wr_err *e);
+int advisory_approve(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
+		     struct wr_err *e);
+/* The advisory with stats {recipients, delivered, failed, pending, towns,
+ * acknowledged}. Staff see all; a SPOC those sent to its town (404 else). */
+int advisory_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e);
+/* Staff: every advisory; a SPOC: those sent to its town. Newest first. */
+int advisory_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
+		  int64_t *next_cursor, struct wr_err *e);
+/* The deliveries of an advisory (staff). */
+int advisory_deliveries(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
+			struct wr_err *e);
+/* What the war room sent to town org_id (staff; the town's SPOC). */
+int comms_for_org(sqlite3 *db, const struct actor *a, int64_t org_id, json_t **items,
+		  struct wr_err *e);
+/* Acknowledges for the actor's town (a SPOC; via "portal" or "api"), or, with
+ * a->role == ROLE_SYSTEM, for the town of delivery_id (via "link"). One
+ * acknowledgement counts for the town: a second one is accepted and changes
+ * nothing. */
+int advisory_ack(sqlite3 *db, const struct actor *a, int64_t id, int64_t delivery_id,
+		 const char *via, const char *by, struct wr_err *e);
+
+/* Acknowledgement links: a token bound to one delivery, valid until
+ * expires (epoch seconds), made with the server's key (DB.comms.key, 0600,
+ * created when missing). */
+int comms_key_load(const char *db_path, unsigned char key[32], struct wr_err *e);
+void ack_token_make(const unsigned char key[32], int64_t delivery_id, int64_t expires,
+		    char out[64]);
+/* 0 and *delivery_id when token is genuine and not expired at now;
+ * WR_EAUTH when forged, altered or expired. */
+int ack_token_check(const unsigned char key[32], const char *token, int64_t now,
+		    int64_t *delivery_id, struct wr_err *e);
+
+#endif

@@ -1,0 +1,269 @@
+/* The delivery worker (comms/worker.h). Rows are leased for a minute: a
+ * worker that dies leaves them to be taken again; a message sent twice
+ * keeps its Message-ID, so the copy is recognisable. */
+#include "comms/worker.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "comms/comms.h"
+#include "store/db.h"
+
+#define LEASE_SECONDS 60
+#define BATCH 20
+#define MAX_ATTEMPTS 10
+
+static pthread_t thread;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int stopping, running;
+static struct comms_config cfg;
+static char db_path[4096];
+
+static int env_into(const char *name, char *out, size_t n, struct wr_err *e)
+{
+	const char *v = getenv(name);
+	if (v && snprintf(out, n, "%s", v) >= (int)n)
+		return wr_err_set(e, WR_EINVAL, name, "is too long");
+	return 0;
+}
+
+static int env_number(const char *name, long lo, long hi, int *out, struct wr_err *e)
+{
+	const char *v = getenv(name);
+	if (!v)
+		return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || n < lo || n > hi)
+		return wr_err_set(e, WR_EINVAL, name, "must be a whole number from %ld to %ld", lo, hi);
+	*out = (int)n;
+	return 0;
+}
+
+int comms_config_defaults(struct comms_config *c, struct wr_err *e)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->smtp.from, sizeof c->smtp.from, "warroom@localhost");
+	c->retry_base = 30;
+	c->rate = 50;
+	int rc = env_into("WARROOM_SMTP_URL", c->smtp.url, sizeof c->smtp.url, e);
+	if (!rc)
+		rc = env_into("WARROOM_MAIL_FROM", c->smtp.from, sizeof c->smtp.from, e);
+	if (!rc)
+		rc = env_into("WARROOM_SMTP_USER", c->smtp.user, sizeof c->smtp.user, e);
+	if (!rc)
+		rc = env_into("WARROOM_SMTP_PASSWORD", c->smtp.password, sizeof c->smtp.password, e);
+	if (!rc)
+		rc = env_number("WARROOM_SMTP_RETRY_BASE", 1, 86400, &c->retry_base, e);
+	if (!rc)
+		rc = env_number("WARROOM_SMTP_RATE", 1, 100000, &c->rate, e);
+	return rc;
+}
+
+static void stamp(int64_t t, char out[32])
+{
+	time_format_rfc3339((time_t)t, out, 32);
+}
+
+/* Leases up to BATCH due rows; their ids into ids. */
+static int lease(sqlite3 *db, int64_t now, int64_t *ids, int *n, struct wr_err *e)
+{
+	char nows[32], until[32];
+	stamp(now, nows);
+	stamp(now + LEASE_SECONDS, until);
+	sqlite3_stmt *st;
+	*n = 0;
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	rc = db_prepare(db,
+			"UPDATE deliveries SET lease_until = ?2 WHERE id IN (SELECT id FROM deliveries"
+			" WHERE status = 'queued' AND next_attempt_at <= ?1"
+			" AND (lease_until IS NULL OR lease_until < ?1) ORDER BY id LIMIT ?3) RETURNING id",
+			&st, e);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, nows, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, BATCH);
+		int s;
+		while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < BATCH)
+			ids[(*n)++] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (s != SQLITE_DONE && s != SQLITE_ROW)
+			rc = db_fail(db, e);
+	}
+	if (!rc)
+		rc = db_commit(db, e);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+/* Records the outcome of delivery id: rc 0 sent, WR_EIO retry, else failed. */
+static void record(sqlite3 *db, int64_t id, int attempts, int rc, const char *why, int64_t now)
+{
+	char nows[32], next[32];
+	stamp(now, nows);
+	int failed = rc && (rc != WR_EIO || attempts + 1 >= MAX_ATTEMPTS);
+	/* Exponential backoff with +-20 % jitter, at most an hour. */
+	int64_t wait = (int64_t)cfg.retry_base << (attempts < 7 ? attempts : 7);
+	if (wait > 3600)
+		wait = 3600;
+	wait += (int64_t)((double)wait * ((double)randombytes_uniform(41) - 20.0) / 100.0);
+	stamp(now + (wait > 0 ? wait : 1), next);
+	sqlite3_stmt *st;
+	struct wr_err e = {0};
+	if (db_prepare(db,
+		       "UPDATE deliveries SET status = ?2, attempts = attempts + 1, lease_until = NULL,"
+		       " sent_at = CASE WHEN ?2 = 'sent' THEN ?3 END, next_attempt_at = ?4,"
+		       " last_error = ?5 WHERE id = ?1",
+		       &st, &e))
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, rc == 0 ? "sent" : failed ? "failed" : "queued", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, nows, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, next, -1, SQLITE_STATIC);
+	db_bind_text_or_null(st, 5, rc ? why : NULL);
+	if (db_step_done(db, st, &e))
+		log_warn("delivery %lld: cannot record the outcome: %s", (long long)id, e.message);
+}
+
+/* Builds and sends delivery id. */
+static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
+{
+	sqlite3_stmt *st;
+	struct wr_err e = {0};
+	if (db_prepare(db,
+		       "SELECT d.address, d.message_id, d.attempts, a.title, a.body, a.tlp, a.ack_required,"
+		       " coalesce(a.ack_deadline, a.approved_at) FROM deliveries d JOIN advisories a"
+		       " ON a.id = d.advisory_id WHERE d.id = ?1 AND d.status = 'queued'",
+		       &st, &e))
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return;
+	}
+	int64_t now = time_now();
+	char subj[300], url[512], token[64];
+	snprintf(subj, sizeof subj, "[TLP:%s] %s", (const char *)sqlite3_column_text(st, 5),
+		 (const char *)sqlite3_column_text(st, 3));
+	int64_t until = 0;
+	time_parse_rfc3339((const char *)sqlite3_column_text(st, 7), &until);
+	/* A link lives 30 days past the deadline (or the approval). */
+	ack_token_make(key, id, (until ? until : now) + 30 * 86400, token);
+	snprintf(url, sizeof url, "%s/api/v1/ack/%s", cfg.public_url, token);
+	struct mail_msg m = {.from = cfg.smtp.from,
+			     .to = (const char *)sqlite3_column_text(st, 0),
+			     .subject = subj,
+			     .message_id = (const char *)sqlite3_column_text(st, 1),
+			     .markdown = (const char *)sqlite3_column_text(st, 4),
+			     .ack_url = url,
+			     .date = now};
+	int attempts = sqlite3_column_int(st, 2);
+	struct buf msg;
+	buf_init(&msg, 16u << 20);
+	long code = 0;
+	int rc = mail_build(&m, &msg, &e);
+	if (!rc)
+		rc = smtp_send(&cfg.smtp, m.to, msg.ptr, msg.len, &code, &e);
+	if (rc && rc != WR_EIO)
+		log_warn("delivery %lld to %s: %s", (long long)id, m.to, e.message);
+	sqlite3_finalize(st);
+	buf_release(&msg);
+	record(db, id, attempts, rc, rc ? e.message : NULL, time_now());
+}
+
+static void finish_advisories(sqlite3 *db)
+{
+	struct wr_err e = {0};
+	db_exec(db,
+		"UPDATE advisories SET status = 'sent' WHERE status = 'sending' AND NOT EXISTS"
+		" (SELECT 1 FROM deliveries d WHERE d.advisory_id = advisories.id AND d.status = 'queued')",
+		&e);
+}
+
+static void *work(void *arg)
+{
+	sqlite3 *db = arg;
+	unsigned char key[32];
+	struct wr_err e = {0};
+	if (comms_key_load(db_path, key, &e)) {
+		log_warn("delivery worker: %s", e.message);
+		return NULL;
+	}
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		pthread_mutex_unlock(&lock);
+		int64_t ids[BATCH];
+		int n = 0;
+		if (lease(db, time_now(), ids, &n, &e))
+			log_warn("delivery worker: %s", e.message);
+		for (int i = 0; i < n; i++) {
+			pthread_mutex_lock(&lock);
+			int stop = stopping;
+			pthread_mutex_unlock(&lock);
+			if (stop)
+				break; /* the rest is leased: taken again in a minute */
+			struct timespec pace = {0, 1000000000L / cfg.rate};
+			deliver(db, key, ids[i]);
+			nanosleep(&pace, NULL);
+		}
+		finish_advisories(db);
+		pthread_mutex_lock(&lock);
+		if (n == 0 && !stopping) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&wake, &lock, &until);
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	sodium_memzero(key, sizeof key);
+	return NULL;
+}
+
+static sqlite3 *worker_db;
+
+int comms_worker_start(const char *path, const struct comms_config *c, struct wr_err *e)
+{
+	if (!c->smtp.url[0]) {
+		log_warn("no SMTP server configured (--smtp or WARROOM_SMTP_URL): advisories wait in the outbox");
+		return 0;
+	}
+	cfg = *c;
+	snprintf(db_path, sizeof db_path, "%s", path);
+	int rc = db_open(path, 0, &worker_db, e);
+	if (rc)
+		return rc;
+	stopping = 0;
+	if (pthread_create(&thread, NULL, work, worker_db)) {
+		db_close(worker_db);
+		return wr_err_set(e, WR_EINTERNAL, NULL, "cannot start the delivery worker");
+	}
+	running = 1;
+	return 0;
+}
+
+void comms_worker_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	db_close(worker_db);
+	worker_db = NULL;
+	running = 0;
+	sodium_memzero(&cfg, sizeof cfg);
+}
