@@ -59,5 +59,14 @@ void api_advisories_deliveries(struct http_req *rq, struct http_resp *rs);
 void api_org_communications(struct http_req *rq, struct http_resp *rs);
 void api_ack_link_get(struct http_req *rq, struct http_resp *rs);
 void api_ack_link_post(struct http_req *rq, struct http_resp *rs);
+/* api/incidents.c */
+void api_incidents_list(struct http_req *rq, struct http_resp *rs);
+void api_incidents_create(struct http_req *rq, struct http_resp *rs);
+void api_incidents_get(struct http_req *rq, struct http_resp *rs);
+void api_incidents_status(struct http_req *rq, struct http_resp *rs);
+void api_incidents_report(struct http_req *rq, struct http_resp *rs);
+void api_incidents_note(struct http_req *rq, struct http_resp *rs);
+void api_incidents_timeline(struct http_req *rq, struct http_resp *rs);
+void api_incidents_taxonomy(struct http_req *rq, struct http_resp *rs);
 
 #endif

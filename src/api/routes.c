@@ -52,5 +52,13 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/orgs/{id}/communications", api_org_communications, 1},
 	{"GET", "/api/v1/ack/{token}", api_ack_link_get, 0},
 	{"POST", "/api/v1/ack/{token}", api_ack_link_post, 0},
+	{"GET", "/api/v1/incidents/taxonomy", api_incidents_taxonomy, 1},
+	{"GET", "/api/v1/incidents", api_incidents_list, 1},
+	{"POST", "/api/v1/incidents", api_incidents_create, 1},
+	{"GET", "/api/v1/incidents/{id}", api_incidents_get, 1},
+	{"POST", "/api/v1/incidents/{id}/status", api_incidents_status, 1},
+	{"POST", "/api/v1/incidents/{id}/reports", api_incidents_report, 1},
+	{"POST", "/api/v1/incidents/{id}/notes", api_incidents_note, 1},
+	{"GET", "/api/v1/incidents/{id}/timeline", api_incidents_timeline, 1},
 	{NULL, NULL, NULL, 0},
 };

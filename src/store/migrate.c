@@ -14,6 +14,7 @@ static const char *const migrations[] = {
 	"sql/002_orgs_name_index.sql",
 	"sql/004_intel.sql",
 	"sql/003_comms.sql",
+	"sql/006_incidents.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

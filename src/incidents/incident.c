@@ -1,0 +1,450 @@
+/* Incidents: reporting, confidentiality in every query, the status machine,
+ * legal reports and the timeline (incidents.h, docs/incidents.md). */
+#include "incidents/incidents.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/journal.h"
+#include "base/jsonutil.h"
+#include "base/timeutil.h"
+#include "store/db.h"
+
+/* Which incidents the actor may see, as an SQL condition on table i (only
+ * integers are written into it). */
+static void scope_sql(const struct actor *a, char *out, size_t n)
+{
+	if (scope_is_staff(a))
+		snprintf(out, n, "1");
+	else if (a->role == ROLE_SPOC)
+		snprintf(out, n, "i.org_id = %lld", (long long)a->org_id);
+	else if (a->role == ROLE_PROVIDER)
+		/* A provider sees only what a client town chose to share with it. */
+		snprintf(out, n,
+			 "i.consent_provider = 1 AND i.org_id IN (SELECT org_id FROM provider_clients"
+			 " WHERE provider_id = %lld)",
+			 (long long)a->provider_id);
+	else
+		snprintf(out, n, "0");
+}
+
+static int time_field(const json_t *body, const char *key, int required, char out[32],
+		      struct wr_err *e)
+{
+	const char *s;
+	int present;
+	int64_t t;
+	out[0] = '\0';
+	int rc = json_get_string(body, key, required, &s, &present, e);
+	if (rc || !present)
+		return rc;
+	if (time_parse_rfc3339(s, &t))
+		return wr_err_set(e, WR_EINVAL, key, "is not an RFC 3339 time (2026-11-28T03:10:00Z)");
+	time_format_rfc3339((time_t)t, out, 32);
+	return 0;
+}
+
+static int timeline_add(sqlite3 *db, int64_t id, const char *actor, const char *kind,
+			const char *text, int internal, const char *now, struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, "INSERT INTO incident_timeline (incident_id, at, actor, kind, text, internal)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, internal);
+	return db_step_done(db, st, e);
+}
+
+/* Commits (with the journal entry) or rolls back, then shows the incident. */
+static int finish(sqlite3 *db, const struct actor *a, int64_t id, const char *action,
+		  const json_t *details, int rc, json_t **out, struct wr_err *e)
+{
+	if (!rc)
+		rc = journal_append(db, a->name, action, "incident", id, details, e);
+	if (!rc)
+		rc = db_commit(db, e);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return incident_get(db, a, id, out, e);
+}
+
+int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json_t **out,
+		    struct wr_err *e)
+{
+	static const char *const allowed[] = {"org_id", "title", "description", "occurred_at",
+					      "detected_at", "aware_at", "category", "type", "severity",
+					      "tlp", "significant", "personal_data", "nis2_mandatory",
+					      "consent_provider", "impact", NULL};
+	*out = NULL;
+	int64_t org = 0;
+	int rc = json_reject_unknown(body, allowed, e);
+	if (rc)
+		return rc;
+	if (a->role == ROLE_SPOC) {
+		/* A town reports its own incidents, for no other town. */
+		if ((rc = json_get_int(body, "org_id", 0, &org, NULL, e)))
+			return rc;
+		if (org && org != a->org_id)
+			return wr_err_set(e, WR_EINVAL, "org_id", "a SPOC reports for its own town only");
+		org = a->org_id;
+	} else if (scope_is_staff(a)) {
+		if ((rc = json_get_int(body, "org_id", 1, &org, NULL, e)))
+			return rc; /* an analyst records a phone call for the town */
+	} else {
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a town's SPOC or the war room reports incidents");
+	}
+	const char *title, *desc = "", *cat, *type, *sev = "medium", *tlp = "AMBER+STRICT";
+	char occurred[32], detected[32], aware[32];
+	int sig = 0, pd = 0, nis2 = 0, consent = 0;
+	if ((rc = json_get_string(body, "title", 1, &title, NULL, e)) ||
+	    (rc = json_get_string(body, "description", 0, &desc, NULL, e)) ||
+	    (rc = json_get_string(body, "category", 1, &cat, NULL, e)) ||
+	    (rc = json_get_string(body, "type", 1, &type, NULL, e)) ||
+	    (rc = json_get_string(body, "severity", 0, &sev, NULL, e)) ||
+	    (rc = json_get_string(body, "tlp", 0, &tlp, NULL, e)) ||
+	    (rc = time_field(body, "occurred_at", 0, occurred, e)) ||
+	    (rc = time_field(body, "detected_at", 0, detected, e)) ||
+	    (rc = time_field(body, "aware_at", 1, aware, e)) ||
+	    (rc = json_get_bool(body, "significant", 0, &sig, NULL, e)) ||
+	    (rc = json_get_bool(body, "personal_data", 0, &pd, NULL, e)) ||
+	    (rc = json_get_bool(body, "nis2_mandatory", 0, &nis2, NULL, e)) ||
+	    (rc = json_get_bool(body, "consent_provider", 0, &consent, NULL, e)))
+		return rc;
+	if (!*title || strlen(title) > 200)
+		return wr_err_set(e, WR_EINVAL, "title", "must have 1 to 200 characters");
+	if (!incident_taxonomy_valid(cat, type))
+		return wr_err_set(e, WR_EINVAL, "type",
+				  "%s / %s is not a category and type of the reference taxonomy "
+				  "(GET /api/v1/incidents/taxonomy)", cat, type);
+	if (strcmp(sev, "low") && strcmp(sev, "medium") && strcmp(sev, "high") && strcmp(sev, "critical"))
+		return wr_err_set(e, WR_EINVAL, "severity", "is not low, medium, high or critical");
+	const json_t *impact = json_object_get(body, "impact");
+	if (impact && !json_is_object(impact))
+		return wr_err_set(e, WR_EINVAL, "impact", "must be an object");
+	char *impact_s = json_dumps(impact ? impact : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char now[32];
+	time_format_rfc3339((time_t)time_now(), now, sizeof now);
+	int64_t exists = 0;
+	if ((rc = db_query_int(db, "SELECT count(*) FROM orgs WHERE id = ?1", org, &exists, e))) {
+		free(impact_s);
+		return rc;
+	}
+	if (!exists) {
+		free(impact_s);
+		return wr_err_set(e, WR_EINVAL, "org_id", "is not a known organisation");
+	}
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	if ((rc = db_begin(db, e))) {
+		free(impact_s);
+		return rc;
+	}
+	rc = db_prepare(db,
+			"INSERT INTO incidents (org_id, reporter, on_behalf, title, description, occurred_at,"
+			" detected_at, aware_at, category, type, severity, status, tlp, significant,"
+			" personal_data, nis2_mandatory, consent_provider, impact, created_at, updated_at)"
+			" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'reported',?12,?13,?14,?15,?16,?17,?18,?18)",
+			&st, e);
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, org);
+		sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, a->role != ROLE_SPOC);
+		sqlite3_bind_text(st, 4, title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, desc, -1, SQLITE_STATIC);
+		db_bind_text_or_null(st, 6, occurred);
+		db_bind_text_or_null(st, 7, detected);
+		sqlite3_bind_text(st, 8, aware, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, cat, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 11, sev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 12, tlp, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 13, sig);
+		sqlite3_bind_int(st, 14, pd);
+		sqlite3_bind_int(st, 15, nis2);
+		sqlite3_bind_int(st, 16, consent);
+		sqlite3_bind_text(st, 17, impact_s ? impact_s : "{}", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 18, now, -1, SQLITE_STATIC);
+		rc = db_step_done(db, st, e);
+		if (rc == WR_EDB)
+			rc = wr_err_set(e, WR_EINVAL, "tlp", "is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED");
+		id = sqlite3_last_insert_rowid(db);
+	}
+	free(impact_s);
+	if (!rc)
+		rc = timeline_add(db, id, a->name, "created",
+				  a->role == ROLE_SPOC ? "reported by the town"
+						       : "recorded by the war room for the town",
+				  0, now, e);
+	json_t *d = json_pack("{s:I, s:s}", "org_id", (json_int_t)org, "title", title);
+	rc = finish(db, a, id, "incident.create", d, rc, out, e);
+	json_decref(d);
+	return rc;
+}
+
+#define INCIDENT_SQL                                                                               \
+	"SELECT i.id, i.org_id, o.name AS org_name, i.reporter, i.on_behalf, i.title, i.description," \
+	" i.occurred_at, i.detected_at, i.aware_at, i.category, i.type, i.severity, i.status,"      \
+	" i.duplicate_of, i.tlp, i.significant, i.personal_data, i.nis2_mandatory,"                 \
+	" i.consent_provider, i.impact, i.created_at, i.updated_at FROM incidents i"                  \
+	" JOIN orgs o ON o.id = i.org_id"
+
+static json_t *row_json(sqlite3_stmt *st)
+{
+	json_t *o = db_row_json(st);
+	if (!o)
+		return NULL;
+	const char *bools[] = {"on_behalf", "significant", "personal_data", "nis2_mandatory",
+			       "consent_provider"};
+	for (int i = 0; i < 5; i++)
+		json_object_set_new(o, bools[i], json_boolean(json_integer_value(json_object_get(o, bools[i]))));
+	json_t *impact = json_loads(json_string_value(json_object_get(o, "impact")) ? json_string_value(json_object_get(o, "impact")) : "{}", 0, NULL);
+	json_object_set_new(o, "impact", impact ? impact : json_object());
+	return o;
+}
+
+static json_t *reports_of(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	struct wr_err e = {0};
+	json_t *a = json_array();
+	if (db_prepare(db, "SELECT kind, submitted_at, content, by_name FROM incident_reports"
+			   " WHERE incident_id = ?1 ORDER BY submitted_at", &st, &e))
+		return a;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, db_row_json(st));
+	sqlite3_finalize(st);
+	return a;
+}
+
+int incident_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
+{
+	*out = NULL;
+	char scope[200], sql[1024];
+	scope_sql(a, scope, sizeof scope);
+	snprintf(sql, sizeof sql, "%s WHERE i.id = ?1 AND %s", INCIDENT_SQL, scope);
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	json_t *o = rc == SQLITE_ROW ? row_json(st) : NULL;
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return wr_err_set(e, WR_ENOTFOUND, NULL, "no such incident");
+	if (rc != SQLITE_ROW)
+		return db_fail(db, e);
+	if (!o)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	json_t *reports = reports_of(db, id);
+	int64_t aware = 0;
+	time_parse_rfc3339(json_string_value(json_object_get(o, "aware_at")), &aware);
+	json_object_set_new(o, "clocks", incident_clocks(aware, json_is_true(json_object_get(o, "personal_data")),
+							 reports, time_now()));
+	json_object_set_new(o, "reports", reports);
+	*out = o;
+	return 0;
+}
+
+int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
+		  int64_t *next_cursor, struct wr_err *e)
+{
+	*items = NULL;
+	*next_cursor = 0;
+	if (a->role == ROLE_VIEWER)
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a viewer sees figures only");
+	char scope[200], sql[1024];
+	scope_sql(a, scope, sizeof scope);
+	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR i.id < ?1) ORDER BY i.id DESC LIMIT ?2",
+		 INCIDENT_SQL, scope);
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, cursor);
+	sqlite3_bind_int(st, 2, limit + 1);
+	json_t *arr = json_array();
+	int n = 0;
+	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*next_cursor = json_integer_value(json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
+			break;
+		}
+		json_array_append_new(arr, row_json(st));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		json_decref(arr);
+		return db_fail(db, e);
+	}
+	*items = arr;
+	return arr ? 0 : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+}
+
+/* Begins a change of incident id that the actor can see; staff only when
+ * staff_only. */
+static int begin(sqlite3 *db, const struct actor *a, int64_t id, int staff_only, char status[16],
+		 struct wr_err *e)
+{
+	json_t *cur;
+	int rc = incident_get(db, a, id, &cur, e);
+	if (rc)
+		return rc;
+	snprintf(status, 16, "%s", json_string_value(json_object_get(cur, "status")));
+	json_decref(cur);
+	if (staff_only && !scope_is_staff(a))
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "the war room handles this");
+	return db_begin(db, e);
+}
+
+int incident_set_status(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			json_t **out, struct wr_err *e)
+{
+	*out = NULL;
+	const char *to, *note = NULL;
+	int64_t dup = 0;
+	char status[16], now[32];
+	int rc = json_get_string(body, "status", 1, &to, NULL, e);
+	if (!rc)
+		rc = json_get_string(body, "note", 0, &note, NULL, e);
+	if (!rc)
+		rc = json_get_int(body, "duplicate_of", 0, &dup, NULL, e);
+	if (rc || (rc = begin(db, a, id, 1, status, e)))
+		return rc;
+	if (!incident_transition_ok(status, to))
+		rc = wr_err_set(e, WR_ECONFLICT, "status", "cannot go from %s to %s", status, to);
+	if (!rc && !strcmp(to, "duplicate") && (dup < 1 || dup == id))
+		rc = wr_err_set(e, WR_EINVAL, "duplicate_of", "names the incident this one duplicates");
+	time_format_rfc3339((time_t)time_now(), now, sizeof now);
+	sqlite3_stmt *st;
+	if (!rc)
+		rc = db_prepare(db, "UPDATE incidents SET status = ?2, duplicate_of = ?3, updated_at = ?4"
+				    " WHERE id = ?1", &st, e);
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+		if (dup)
+			sqlite3_bind_int64(st, 3, dup);
+		else
+			sqlite3_bind_null(st, 3);
+		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+		rc = db_step_done(db, st, e);
+	}
+	char text[300];
+	snprintf(text, sizeof text, "%s -> %s%s%s", status, to, note ? ": " : "", note ? note : "");
+	if (!rc)
+		rc = timeline_add(db, id, a->name, "status", text, 0, now, e);
+	json_t *d = json_pack("{s:s, s:s}", "from", status, "to", to);
+	rc = finish(db, a, id, "incident.status", d, rc, out, e);
+	json_decref(d);
+	return rc;
+}
+
+int incident_add_report(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			json_t **out, struct wr_err *e)
+{
+	*out = NULL;
+	const char *kind, *content;
+	char at[32], status[16], now[32];
+	int rc = json_get_string(body, "kind", 1, &kind, NULL, e);
+	if (!rc)
+		rc = json_get_string(body, "content", 1, &content, NULL, e);
+	if (!rc)
+		rc = time_field(body, "submitted_at", 0, at, e);
+	if (rc)
+		return rc;
+	if (strcmp(kind, "nis2-early-warning") && strcmp(kind, "nis2-notification") &&
+	    strcmp(kind, "nis2-final") && strcmp(kind, "gdpr"))
+		return wr_err_set(e, WR_EINVAL, "kind", "is not nis2-early-warning, nis2-notification, nis2-final or gdpr");
+	if ((rc = begin(db, a, id, 0, status, e)))
+		return rc;
+	time_format_rfc3339((time_t)time_now(), now, sizeof now);
+	sqlite3_stmt *st;
+	rc = db_prepare(db, "INSERT INTO incident_reports (incident_id, kind, submitted_at, content, by_name)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5)", &st, e);
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, at[0] ? at : now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, content, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, a->name, -1, SQLITE_STATIC);
+		rc = db_step_done(db, st, e);
+		if (rc == WR_ECONFLICT)
+			rc = wr_err_set(e, WR_ECONFLICT, "kind", "this report was already recorded");
+	}
+	char text[100];
+	snprintf(text, sizeof text, "report submitted: %s", kind);
+	if (!rc)
+		rc = timeline_add(db, id, a->name, "report", text, 0, now, e);
+	json_t *d = json_pack("{s:s}", "kind", kind);
+	rc = finish(db, a, id, "incident.report", d, rc, out, e);
+	json_decref(d);
+	return rc;
+}
+
+int incident_add_note(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+		      json_t **out, struct wr_err *e)
+{
+	*out = NULL;
+	const char *text;
+	int internal = 0;
+	char status[16], now[32];
+	int rc = json_get_string(body, "text", 1, &text, NULL, e);
+	if (!rc)
+		rc = json_get_bool(body, "internal", 0, &internal, NULL, e);
+	if (rc)
+		return rc;
+	if (!*text || strlen(text) > 20000)
+		return wr_err_set(e, WR_EINVAL, "text", "must have 1 to 20,000 characters");
+	if (internal && !scope_is_staff(a))
+		return wr_err_set(e, WR_EFORBIDDEN, "internal", "only the war room writes internal notes");
+	if ((rc = begin(db, a, id, 0, status, e)))
+		return rc;
+	time_format_rfc3339((time_t)time_now(), now, sizeof now);
+	rc = timeline_add(db, id, a->name, "note", text, internal, now, e);
+	json_t *d = json_pack("{s:b}", "internal", internal);
+	rc = finish(db, a, id, "incident.note", d, rc, out, e);
+	json_decref(d);
+	return rc;
+}
+
+int incident_timeline(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
+		      struct wr_err *e)
+{
+	*items = NULL;
+	json_t *cur;
+	int rc = incident_get(db, a, id, &cur, e);
+	if (rc)
+		return rc;
+	json_decref(cur);
+	sqlite3_stmt *st;
+	/* Internal notes are the war room's: a town never sees them. */
+	if ((rc = db_prepare(db, "SELECT at, actor, kind, text, internal FROM incident_timeline"
+				 " WHERE incident_id = ?1 AND (internal = 0 OR ?2) ORDER BY at, id", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, scope_is_staff(a));
+	json_t *arr = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = db_row_json(st);
+		json_object_set_new(o, "internal", json_boolean(sqlite3_column_int(st, 4)));
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return db_fail(db, e);
+	}
+	*items = arr;
+	return 0;
+}

@@ -1,0 +1,115 @@
+"""Incidents end to end (issue 4, docs/incidents.md): a town reports, the war
+room records a phone call, strict confidentiality for every role, the status
+machine, the legal clocks against the server's clock (moved ahead with
+WARROOM_TEST_CLOCK_FILE), submitted reports, internal notes and the timeline."""
+
+import os
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
+
+CLOCK = os.path.join(tempfile.mkdtemp(prefix="wr-clock-"), "offset")
+with open(CLOCK, "w") as f:
+    f.write("0\n")
+
+RANSOM = {"title": "Ransom note on the file server", "description": "03:10, every share encrypted",
+          "aware_at": "2026-11-28T03:10:00Z", "category": "malicious-code", "type": "infected-system",
+          "severity": "critical", "personal_data": True,
+          "impact": {"services_down": ["e-loket"], "ransom_demanded": True}}
+
+
+class Incidents(ServerTestCase):
+    SERVER_ENV = {"WARROOM_TEST_CLOCK_FILE": CLOCK}
+    USERS = ServerTestCase.USERS + [("prov", "provider", None, "provider0")]
+
+    @classmethod
+    def prepare_server(cls):
+        cls.c = {n: cls.server.client(token=cls.server.create_token(n))
+                 for n in ("analyst", "spoc_gent", "spoc_antwerpen", "prov", "viewer")}
+        cls.gent = org_by_nis(cls.c["analyst"], NIS_GENT)
+        cls.antwerpen = org_by_nis(cls.c["analyst"], NIS_ANTWERPEN)
+
+    def set_clock(self, seconds):
+        with open(CLOCK, "w") as f:
+            f.write("%d\n" % seconds)
+
+    def test_report_and_confidentiality(self):
+        r = self.c["spoc_gent"].post("/api/v1/incidents", dict(RANSOM, org_id=self.antwerpen["id"]))
+        self.assertError(r, 422, "invalid", field="org_id")  # a town reports only for itself
+        r = self.c["spoc_gent"].post("/api/v1/incidents", RANSOM)
+        self.assertStatus(r, 201)
+        inc = r.json
+        self.assertEqual((inc["org_id"], inc["status"], inc["tlp"], inc["on_behalf"]),
+                         (self.gent["id"], "reported", "AMBER+STRICT", False))
+        # The war room records a phone call for Antwerpen.
+        r = self.c["analyst"].post("/api/v1/incidents", dict(RANSOM, org_id=self.antwerpen["id"],
+                                                              title="Phoned in: DDoS on the website",
+                                                              category="availability", type="ddos"))
+        self.assertStatus(r, 201)
+        other = r.json
+        self.assertTrue(other["on_behalf"])
+        path = "/api/v1/incidents/%d" % inc["id"]
+        self.assertStatus(self.c["spoc_gent"].get(path), 200)
+        self.assertError(self.c["spoc_antwerpen"].get(path), 404, "not_found")
+        self.assertError(self.c["prov"].get(path), 404, "not_found")  # no consent to share with it
+        self.assertError(self.c["viewer"].get("/api/v1/incidents"), 403, "forbidden")
+        seen = {i["id"] for i in items_of(self.c["spoc_gent"].get("/api/v1/incidents"))}
+        self.assertIn(inc["id"], seen)
+        self.assertNotIn(other["id"], seen)
+        self.assertEqual({i["id"] for i in items_of(self.c["analyst"].get("/api/v1/incidents"))} >= {inc["id"], other["id"]}, True)
+        self.assertError(self.c["spoc_antwerpen"].post(path + "/notes", {"text": "peek"}), 404, "not_found")
+        r = self.c["spoc_gent"].post("/api/v1/incidents", dict(RANSOM, type="ddos"))
+        self.assertError(r, 422, "invalid", field="type")
+
+    def test_status_clocks_reports_timeline(self):
+        self.set_clock(0)
+        inc = self.c["analyst"].post("/api/v1/incidents", dict(RANSOM, org_id=self.gent["id"])).json
+        path = "/api/v1/incidents/%d" % inc["id"]
+        self.assertError(self.c["spoc_gent"].post(path + "/status", {"status": "triaged"}), 403, "forbidden")
+        self.assertError(self.c["analyst"].post(path + "/status", {"status": "contained"}), 409, "conflict")
+        self.assertStatus(self.c["analyst"].post(path + "/status", {"status": "triaged", "note": "ransomware"}), 200)
+        # The clocks count from aware_at on the server's own clock.
+        import time
+        now = int(time.time())
+        aware = 1795835400  # 2026-11-28T03:10:00Z
+        self.set_clock(aware + 23 * 3600 - now)
+        clocks = {c["report"]: c for c in self.c["spoc_gent"].get(path).json["clocks"]}
+        self.assertEqual(clocks["nis2-early-warning"]["due"], "2026-11-29T03:10:00Z")
+        self.assertEqual(clocks["nis2-early-warning"]["state"], "due")
+        self.assertEqual(clocks["gdpr"]["due"], "2026-12-01T03:10:00Z")
+        self.set_clock(aware + 25 * 3600 - now)
+        clocks = {c["report"]: c for c in self.c["spoc_gent"].get(path).json["clocks"]}
+        self.assertEqual(clocks["nis2-early-warning"]["state"], "overdue")
+        r = self.c["spoc_gent"].post(path + "/reports", {"kind": "nis2-early-warning",
+                                                          "content": "Early warning sent to CCB",
+                                                          "submitted_at": "2026-11-29T04:00:00Z"})
+        self.assertStatus(r, 201)
+        clocks = {c["report"]: c for c in r.json["clocks"]}
+        self.assertEqual((clocks["nis2-early-warning"]["state"], clocks["nis2-early-warning"]["submitted_at"]),
+                         ("done", "2026-11-29T04:00:00Z"))
+        self.assertError(self.c["spoc_gent"].post(path + "/reports", {"kind": "nis2-early-warning", "content": "again"}),
+                         409, "conflict")
+        r = self.c["analyst"].post(path + "/reports", {"kind": "nis2-notification", "content": "full notification",
+                                                       "submitted_at": "2027-01-31T09:00:00Z"})
+        clocks = {c["report"]: c for c in r.json["clocks"]}
+        self.assertEqual(clocks["nis2-final"]["due"], "2027-02-28T09:00:00Z")  # one calendar month
+        # Notes: an internal one is the war room's only.
+        self.assertStatus(self.c["analyst"].post(path + "/notes", {"text": "suspect the provider's VPN", "internal": True}), 201)
+        self.assertStatus(self.c["spoc_gent"].post(path + "/notes", {"text": "backups offline and intact"}), 201)
+        self.assertError(self.c["spoc_gent"].post(path + "/notes", {"text": "x", "internal": True}), 403, "forbidden")
+        staff = [t["text"] for t in items_of(self.c["analyst"].get(path + "/timeline"))]
+        town = [t["text"] for t in items_of(self.c["spoc_gent"].get(path + "/timeline"))]
+        self.assertIn("suspect the provider's VPN", staff)
+        self.assertNotIn("suspect the provider's VPN", town)
+        self.assertIn("backups offline and intact", town)
+        self.assertIn("reported -> triaged: ransomware", town)
+        self.assertIn("report submitted: nis2-early-warning", town)
+        self.set_clock(0)
+
+
+if __name__ == "__main__":
+    harness.main()
