@@ -37,5 +37,20 @@ void api_assets_create(struct http_req *rq, struct http_resp *rs);
 void api_assets_get(struct http_req *rq, struct http_resp *rs);
 void api_assets_patch(struct http_req *rq, struct http_resp *rs);
 void api_assets_delete(struct http_req *rq, struct http_resp *rs);
+/* api/programme.c */
+void api_checklist_current(struct http_req *rq, struct http_resp *rs);
+void api_assessments_list(struct http_req *rq, struct http_resp *rs);
+void api_assessments_create(struct http_req *rq, struct http_resp *rs);
+void api_programme_summary(struct http_req *rq, struct http_resp *rs);
+void api_programme_summary_csv(struct http_req *rq, struct http_resp *rs);
+void api_programme_summary_html(struct http_req *rq, struct http_resp *rs);
+void api_programme_campaign(struct http_req *rq, struct http_resp *rs);
+/* api/audits.c */
+void api_audit_get(struct http_req *rq, struct http_resp *rs);
+void api_audit_signup(struct http_req *rq, struct http_resp *rs);
+void api_audit_patch(struct http_req *rq, struct http_resp *rs);
+void api_findings_list(struct http_req *rq, struct http_resp *rs);
+void api_findings_create(struct http_req *rq, struct http_resp *rs);
+void api_findings_patch(struct http_req *rq, struct http_resp *rs);
 
 #endif
