@@ -52,5 +52,13 @@ void api_audit_patch(struct http_req *rq, struct http_resp *rs);
 void api_findings_list(struct http_req *rq, struct http_resp *rs);
 void api_findings_create(struct http_req *rq, struct http_resp *rs);
 void api_findings_patch(struct http_req *rq, struct http_resp *rs);
+/* api/sessions.c */
+void api_sessions_list(struct http_req *rq, struct http_resp *rs);
+void api_sessions_create(struct http_req *rq, struct http_resp *rs);
+void api_sessions_get(struct http_req *rq, struct http_resp *rs);
+void api_sessions_ics(struct http_req *rq, struct http_resp *rs);
+void api_registrations_create(struct http_req *rq, struct http_resp *rs);
+void api_registrations_patch(struct http_req *rq, struct http_resp *rs);
+void api_registrations_delete(struct http_req *rq, struct http_resp *rs);
 
 #endif

@@ -45,5 +45,12 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/programme/summary.csv", api_programme_summary_csv, 1},
 	{"GET", "/api/v1/programme/summary.html", api_programme_summary_html, 1},
 	{"GET", "/api/v1/programme/campaigns/{filter}", api_programme_campaign, 1},
+	{"GET", "/api/v1/sessions", api_sessions_list, 1},
+	{"POST", "/api/v1/sessions", api_sessions_create, 1},
+	{"GET", "/api/v1/sessions/{id}", api_sessions_get, 1},
+	{"GET", "/api/v1/sessions/{id}/ics", api_sessions_ics, 1},
+	{"POST", "/api/v1/sessions/{id}/registrations", api_registrations_create, 1},
+	{"PATCH", "/api/v1/sessions/{id}/registrations/{reg_id}", api_registrations_patch, 1},
+	{"DELETE", "/api/v1/sessions/{id}/registrations/{reg_id}", api_registrations_delete, 1},
 	{NULL, NULL, NULL, 0},
 };

@@ -165,27 +165,59 @@ static int group_pass(sqlite3 *db, int by, struct bucket *overall, json_t *group
 	return rc;
 }
 
+/* Attendance of the information sessions (held = started before now). */
+static json_t *sessions_json(sqlite3 *db, struct wr_err *e)
+{
+	static const char *const keys[] = {"sessions", "sessions_held", "registered", "waiting",
+					   "attended", "towns_attended"};
+	sqlite3_stmt *st;
+	if (db_prepare(db, "SELECT (SELECT count(*) FROM programme_sessions),"
+			   " (SELECT count(*) FROM programme_sessions WHERE starts_at <= ?1),"
+			   " (SELECT count(*) FROM programme_registrations WHERE status = 'registered'),"
+			   " (SELECT count(*) FROM programme_registrations WHERE status = 'waiting'),"
+			   " (SELECT count(*) FROM programme_registrations WHERE attended = 1),"
+			   " (SELECT count(DISTINCT org_id) FROM programme_registrations WHERE attended = 1)",
+		       &st, e))
+		return NULL;
+	char now[40];
+	time_now_rfc3339(now, sizeof now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	json_t *o = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		o = json_object();
+		for (int i = 0; o && i < 6; i++)
+			json_object_set_new(o, keys[i], json_integer(sqlite3_column_int64(st, i)));
+	} else {
+		db_fail(db, e);
+	}
+	sqlite3_finalize(st);
+	return o;
+}
+
 int programme_summary(sqlite3 *db, const struct actor *a, json_t **out, struct wr_err *e)
 {
 	if (!scope_is_staff(a) && a->role != ROLE_VIEWER)
 		return wr_err_set(e, WR_EFORBIDDEN, NULL,
 				  "the programme figures are for the war room and the minister's office");
 	struct bucket overall = {0};
-	json_t *prov = json_array(), *provs = json_array();
+	json_t *prov = json_array(), *provs = json_array(), *sess = NULL;
 	char today[11];
 	time_today(today);
 	int rc = prov && provs ? db_begin_read(db, e) : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 	if (!rc) {
 		if (!(rc = group_pass(db, 0, &overall, prov, e)))
 			rc = group_pass(db, 1, NULL, provs, e);
+		if (!rc && !(sess = sessions_json(db, e)))
+			rc = e && e->code ? e->code : WR_ENOMEM;
 		db_end_read(db);
 	}
 	json_t *o = rc ? NULL : bucket_json(&overall, json_pack("{s:s}", "as_of", today));
 	if (!rc && (!o || json_object_set(o, "by_province", prov) ||
-		    json_object_set(o, "by_provider", provs)))
+		    json_object_set(o, "by_provider", provs) || json_object_set(o, "sessions", sess)))
 		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 	json_decref(prov);
 	json_decref(provs);
+	json_decref(sess);
 	if (rc) {
 		json_decref(o);
 		return rc;

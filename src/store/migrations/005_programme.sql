@@ -67,3 +67,34 @@ CREATE TABLE programme_findings (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX programme_findings_org ON programme_findings(org_id, due_on);
+
+-- Information sessions; times are UTC, shown in Europe/Brussels.
+CREATE TABLE programme_sessions (
+  id         INTEGER PRIMARY KEY,
+  title      TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  starts_at  TEXT NOT NULL,
+  ends_at    TEXT NOT NULL,
+  place      TEXT,
+  online_url TEXT,
+  capacity   INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 10000),
+  audience   TEXT NOT NULL CHECK (audience IN ('all','spoc','it','management')),
+  created_at TEXT NOT NULL,
+  CHECK (place IS NOT NULL OR online_url IS NOT NULL)
+);
+
+-- A registration is 'registered' while there is room, else 'waiting'; a
+-- cancellation promotes the earliest waiting registration (lowest id).
+CREATE TABLE programme_registrations (
+  id         INTEGER PRIMARY KEY,
+  session_id INTEGER NOT NULL REFERENCES programme_sessions(id) ON DELETE CASCADE,
+  org_id     INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  email      TEXT,
+  status     TEXT NOT NULL CHECK (status IN ('registered','waiting','cancelled')),
+  attended   INTEGER NOT NULL DEFAULT 0 CHECK (attended IN (0,1)),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX programme_registrations_session ON programme_registrations(session_id, status, id);
+CREATE UNIQUE INDEX programme_registrations_person ON programme_registrations(session_id, org_id, name)
+  WHERE status <> 'cancelled';
