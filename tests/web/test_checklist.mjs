@@ -1,0 +1,199 @@
+// Browser test of the checklist page: a SPOC of Gent fills in the checklist
+// of key action points in Debian's Chromium, sees the score, the critical
+// gaps and what to do first, comes back to find the answers kept, and
+// improves one point. A real `warroom serve` with a temporary database.
+//
+// env: WARROOM_BIN, WARROOM_ARTIFACTS (screenshots). Run `npm ci` in tests/web first.
+// Prints "web: N passed, N failed" last; exits 1 on any failure.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const BIN = process.env.WARROOM_BIN;
+const ARTIFACTS = process.env.WARROOM_ARTIFACTS || path.join(os.tmpdir(), 'warroom-web-artifacts');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const STEP_TIMEOUT_MS = 15000;
+const TOTAL_TIMEOUT_MS = 180000;
+
+const results = [];
+let server = null;
+let serverLog = '';
+let browser = null;
+let tmp = null;
+
+const assert = (cond, msg) => {
+  if (!cond) throw new Error(msg);
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function cli(args, input) {
+  const r = spawnSync(BIN, ['--db', path.join(tmp, 'w.db'), ...args], { input: input ?? '', encoding: 'utf8', timeout: 60000 });
+  assert(!r.error && r.status === 0, `warroom ${args.join(' ')}: ${r.error ? r.error.message : (r.stderr || '').trim()}`);
+  return r.stdout;
+}
+
+async function startServer() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['--db', path.join(tmp, 'w.db'), 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (d) => { serverLog = (serverLog + d.toString()).slice(-100000); };
+  server.stdout.on('data', keep);
+  server.stderr.on('data', keep);
+  const end = Date.now() + 20000;
+  while (Date.now() < end) {
+    assert(server.exitCode === null, `server exited with ${server.exitCode}:\n${serverLog}`);
+    try {
+      if ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(1000) })).status === 200) return base;
+    } catch (_) { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not answer /health within 20 s');
+}
+
+async function main() {
+  assert(BIN && fs.existsSync(BIN), `WARROOM_BIN is not a built warroom binary: ${BIN}`);
+  assert(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
+  const { chromium } = await import('playwright-core');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warroom-web-checklist-'));
+  const pw = crypto.randomBytes(12).toString('base64url');
+  cli(['init']);
+  cli(['demo']);
+  cli(['user', 'add', 'spoc1', '--role', 'spoc', '--org', '44021', '--password-stdin'], `${pw}\n`);
+  const base = await startServer();
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true, timeout: 30000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Brussels' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const apiGet = (p) => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).json(), p);
+
+  let items = [];
+  let gaps = [];
+  let expectedScore = '';
+
+  const steps = [
+    ['the SPOC opens the checklist from the menu; nothing answered yet', async () => {
+      await page.goto(`${base}/`);
+      await page.locator('#username').fill('spoc1');
+      await page.locator('#password').fill(pw);
+      await page.locator('#login-submit').click();
+      await page.locator('#nav-checklist').click();
+      await page.locator('#checklist-form fieldset.checklist-item').first().waitFor();
+      items = (await apiGet('/api/v1/checklists/current')).items;
+      const n = await page.locator('#checklist-form fieldset.checklist-item').count();
+      assert(n === items.length, `${n} items on the page, ${items.length} in the checklist`);
+      const text = await page.locator('#checklist-score').innerText();
+      assert(/no self-assessment yet/i.test(text), `score panel says "${text}"`);
+      const first = await page.locator('fieldset.checklist-item').first().innerText();
+      assert(first.includes(items[0].title.en) && first.includes(items[0].guidance.en), 'the first item shows its title and guidance');
+    }],
+
+    ['answering every point with evidence shows the score, the gaps and what to do first', async () => {
+      gaps = items.filter((i) => i.key_measure).slice(0, 2).map((i) => i.id);
+      for (const i of items) {
+        const fs_ = page.locator(`fieldset[data-item="${i.id}"]`);
+        await fs_.locator(`input[value="${gaps.includes(i.id) ? 'no' : 'yes'}"]`).check();
+        if (i.id === items[0].id) await fs_.locator('textarea').fill('Benoemd bij collegebesluit 2026/114');
+      }
+      await page.locator('#checklist-save').click();
+      await page.locator('.flash-ok').waitFor();
+      const total = items.reduce((s, i) => s + 2 * i.weight, 0);
+      const lost = items.filter((i) => gaps.includes(i.id)).reduce((s, i) => s + 2 * i.weight, 0);
+      expectedScore = `${(Math.floor(((total - lost) * 10000) / total) / 100).toFixed(1)}%`;
+      const score = await page.locator('#score-value .stat-value').innerText();
+      assert(score === expectedScore, `score shows ${score}, expected ${expectedScore}`);
+      const g = await page.locator('#score-gaps .stat-value').innerText();
+      assert(g === '2', `critical gaps show ${g}`);
+      const next = await page.locator('#next-steps li').evaluateAll((ls) => ls.map((l) => l.dataset.item));
+      assert(next.length === 2 && gaps.every((id) => next.includes(id)), `do first: ${next.join(',')}, expected ${gaps.join(',')}`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'checklist-scored.png'), fullPage: false });
+    }],
+
+    ['coming back shows the answers and evidence kept', async () => {
+      await page.reload();
+      await page.locator('#checklist-form fieldset.checklist-item').first().waitFor();
+      const ev = await page.locator(`fieldset[data-item="${items[0].id}"] textarea`).inputValue();
+      assert(ev === 'Benoemd bij collegebesluit 2026/114', `evidence shows "${ev}"`);
+      const checked = await page.locator(`fieldset[data-item="${gaps[0]}"] input[value="no"]`).isChecked();
+      assert(checked, 'the "no" of a gap is still checked');
+      const score = await page.locator('#score-value .stat-value').innerText();
+      assert(score === expectedScore, `score after reload ${score}`);
+    }],
+
+    ['fixing a key measure removes a critical gap and adds to the history', async () => {
+      await page.locator(`fieldset[data-item="${gaps[0]}"] input[value="yes"]`).check();
+      await page.locator(`fieldset[data-item="${gaps[0]}"] textarea`).fill('MFA afgedwongen op VPN sinds 1/12');
+      await page.locator('#checklist-save').click();
+      await page.locator('#score-gaps .stat-value', { hasText: /^1$/ }).waitFor();
+      const orgId = (await apiGet('/api/v1/me')).org_id;
+      const hist = (await apiGet(`/api/v1/orgs/${orgId}/assessments`)).items;
+      assert(hist.length === 2, `${hist.length} assessments in the history`);
+      const a = hist[0].answers.find((x) => x.item === gaps[0]);
+      assert(a.answer === 'yes' && a.evidence === 'MFA afgedwongen op VPN sinds 1/12', 'the new answer is stored with its evidence');
+      assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+    }],
+  ];
+
+  for (const [name, fn] of steps) {
+    const t0 = Date.now();
+    try {
+      await fn();
+      results.push(true);
+      console.log(`ok    ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      results.push(false);
+      console.log(`FAIL  ${name}\n      ${e.message}`);
+      try {
+        await page.screenshot({ path: path.join(ARTIFACTS, 'checklist-failure.png'), fullPage: true });
+      } catch (_) { /* gone */ }
+      break;
+    }
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.log('FAIL  the test took too long');
+  if (server) server.kill('SIGKILL');
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+
+let setupError = null;
+try {
+  await main();
+} catch (e) {
+  setupError = e;
+} finally {
+  try {
+    if (browser) await browser.close();
+  } catch (_) { /* gone */ }
+  if (server && server.exitCode === null) server.kill('SIGTERM');
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  clearTimeout(watchdog);
+}
+const passed = results.filter(Boolean).length;
+const failed = results.length - passed + (setupError ? 1 : 0);
+if (setupError) console.log(`FAIL  set-up: ${setupError.message}`);
+if (failed) console.log(`--- server log ---\n${serverLog.split('\n').slice(-30).join('\n')}`);
+console.log(`web: ${passed} passed, ${failed} failed`);
+process.exit(failed || passed !== 4 ? 1 : 0);

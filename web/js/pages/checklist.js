@@ -1,0 +1,101 @@
+// The checklist of key action points: a SPOC (or the war room, for any
+// town) answers each point with evidence and sees the score, the critical
+// gaps and what to do first. Answers of the last assessment are filled in;
+// saving records a new dated assessment (the history stays on the server).
+//   #/checklist (a SPOC: its own town)   #/checklist/{orgId}
+
+import { h, replace } from '../dom.js';
+import { t, lang } from '../i18n.js';
+import { api } from '../api.js';
+import { badge, loading, errorBox, flash } from '../ui.js';
+
+const ANSWERS = ['yes', 'partial', 'no', 'na'];
+const FUNCTIONS = ['govern', 'identify', 'protect', 'detect', 'respond', 'recover'];
+
+const pct = (x100) => (x100 === null || x100 === undefined ? '–' : `${(x100 / 100).toFixed(1)}%`);
+
+function scorePanel(assessment, byId) {
+  if (!assessment) return h('section', { class: 'panel', id: 'checklist-score' }, h('p', { class: 'empty' }, t('checklist.not_started')));
+  const s = assessment.score;
+  const steps = (assessment.next_steps || []).map((id) => h('li', { dataset: { item: id } },
+    h('span', { class: 'mono' }, id), ' ', byId[id] ? byId[id].title[lang()] : ''));
+  return h('section', { class: 'panel', id: 'checklist-score' },
+    h('div', { class: 'stats' },
+      h('div', { class: 'stat', id: 'score-value' }, h('div', { class: 'stat-label' }, t('checklist.score')), h('div', { class: 'stat-value' }, pct(s.value_x100))),
+      h('div', { class: 'stat', id: 'score-gaps' }, h('div', { class: 'stat-label' }, t('checklist.gaps')), h('div', { class: 'stat-value' }, String(s.critical_gaps))),
+      h('div', { class: 'stat', id: 'score-answered' }, h('div', { class: 'stat-label' }, t('checklist.answered')), h('div', { class: 'stat-value' }, `${s.answered}/${s.total}`))),
+    h('p', { class: 'muted small' }, t('checklist.assessed_on', { d: assessment.assessed_on, who: assessment.created_by })),
+    h('ul', { class: 'kvs', id: 'score-functions' }, FUNCTIONS.map((f) => h('li', { dataset: { fn: f } },
+      h('span', { class: 'k' }, t(`checklist.fn.${f}`)), ' ', h('span', { class: 'v' }, pct(s.functions_x100[f]))))),
+    steps.length ? h('div', { id: 'next-steps' }, h('h2', null, t('checklist.first')), h('ol', null, steps)) : null);
+}
+
+function itemBlock(item, prev) {
+  const name = `ans-${item.id}`;
+  const radios = ANSWERS.map((a) => h('label', { class: 'radio' },
+    h('input', { type: 'radio', name, value: a, checked: prev && prev.answer === a }), ' ', t(`checklist.ans.${a}`)));
+  return h('fieldset', { class: 'panel checklist-item', dataset: { item: item.id, fn: item.function } },
+    h('legend', null, h('span', { class: 'mono' }, item.id), ' ', item.title[lang()]),
+    h('div', { class: 'badges' },
+      item.key_measure ? badge(t('checklist.key'), 'bad') : null,
+      badge(t(`checklist.owner.${item.owner}`)),
+      badge(t(`checklist.fn.${item.function}`))),
+    h('p', null, item.guidance[lang()]),
+    h('p', { class: 'muted small' }, t('checklist.evidence_hint'), ' ', item.evidence[lang()]),
+    h('div', { class: 'radios', role: 'radiogroup' }, radios),
+    h('label', { class: 'field' }, t('checklist.evidence'),
+      h('textarea', { name: `ev-${item.id}`, rows: 2, maxlength: 2000, value: prev && prev.evidence ? prev.evidence : '' })));
+}
+
+export async function render(host, ctx) {
+  const orgId = ctx.id || (ctx.user.org_id != null ? String(ctx.user.org_id) : null);
+  ctx.setTitle(t('checklist.title'));
+  replace(host, loading());
+  if (!orgId) {
+    replace(host, h('p', { class: 'empty' }, t('checklist.no_town')));
+    return;
+  }
+  let cl;
+  let history;
+  try {
+    [cl, history] = await Promise.all([api.get('/checklists/current'), api.get(`/orgs/${orgId}/assessments?limit=1`)]);
+  } catch (err) {
+    if (ctx.current()) replace(host, errorBox(err, () => render(host, ctx)));
+    return;
+  }
+  if (!ctx.current()) return;
+  const byId = Object.fromEntries(cl.items.map((i) => [i.id, i]));
+  let latest = (history.items || [])[0] || null;
+  const prevAnswers = latest && latest.mode === 'simple' ? Object.fromEntries(latest.answers.map((a) => [a.item, a])) : {};
+  const scoreHost = h('div', null, scorePanel(latest, byId));
+  const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'checklist-save' }, t('checklist.save'));
+  const form = h('form', { id: 'checklist-form', novalidate: true },
+    cl.items.map((i) => itemBlock(i, prevAnswers[i.id])),
+    h('div', { class: 'form-actions' }, save));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const answers = [];
+    for (const i of cl.items) {
+      const checked = form.querySelector(`input[name="ans-${i.id}"]:checked`);
+      if (!checked) continue;
+      const evText = form.querySelector(`textarea[name="ev-${i.id}"]`).value.trim();
+      answers.push(evText ? { item: i.id, answer: checked.value, evidence: evText } : { item: i.id, answer: checked.value });
+    }
+    save.disabled = true;
+    try {
+      latest = await api.post(`/orgs/${orgId}/assessments`, { mode: 'simple', answers });
+      if (!ctx.current()) return;
+      replace(scoreHost, scorePanel(latest, byId));
+      flash(scoreHost, t('checklist.saved'));
+      scoreHost.scrollIntoView({ block: 'start' });
+    } catch (err) {
+      flash(scoreHost, err.field ? `${err.field}: ${err.message}` : err.message, 'error');
+    } finally {
+      save.disabled = false;
+    }
+  });
+  replace(host,
+    h('div', { class: 'page-head' }, h('h1', null, t('checklist.title')),
+      h('span', { class: 'muted small' }, `${cl.title[lang()]} · ${cl.version}`)),
+    scoreHost, form);
+}
