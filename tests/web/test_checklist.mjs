@@ -75,6 +75,7 @@ async function main() {
   cli(['init']);
   cli(['demo']);
   cli(['user', 'add', 'spoc1', '--role', 'spoc', '--org', '44021', '--password-stdin'], `${pw}\n`);
+  cli(['user', 'add', 'analyst1', '--role', 'analyst', '--password-stdin'], `${pw}\n`);
   const base = await startServer();
 
   browser = await chromium.launch({
@@ -153,6 +154,26 @@ async function main() {
       assert(a.answer === 'yes' && a.evidence === 'MFA afgedwongen op VPN sinds 1/12', 'the new answer is stored with its evidence');
       assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     }],
+
+    ['the analyst sees the programme figures and the towns of a campaign', async () => {
+      await page.locator('#logout').click();
+      await page.locator('#username').fill('analyst1');
+      await page.locator('#password').fill(pw);
+      await page.locator('#login-submit').click();
+      await page.locator('#nav-programme').click();
+      await page.locator('#prog-started .stat-value').waitFor();
+      const s = await apiGet('/api/v1/programme/summary');
+      const signed = await page.locator('#prog-signed-up .stat-value').innerText();
+      assert(signed.replace(/\D+/g, ' ').trim() === `${s.signed_up} ${s.towns}`, `signed up shows "${signed}"`);
+      assert((await page.locator('#prog-started .stat-value').innerText()) === '1', 'one town started the checklist');
+      await page.locator('#campaigns button[data-filter="checklist-not-started"]').click();
+      await page.locator('#campaign-towns li').first().waitFor();
+      const n = await page.locator('#campaign-towns li').count();
+      assert(n === s.towns - 1, `${n} towns have not started, expected ${s.towns - 1}`);
+      assert(!(await page.locator('#campaign-towns').innerText()).includes('Gent\n'), 'Gent started and is not in the list');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'programme.png'), fullPage: false });
+      assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+    }],
   ];
 
   for (const [name, fn] of steps) {
@@ -196,4 +217,4 @@ const failed = results.length - passed + (setupError ? 1 : 0);
 if (setupError) console.log(`FAIL  set-up: ${setupError.message}`);
 if (failed) console.log(`--- server log ---\n${serverLog.split('\n').slice(-30).join('\n')}`);
 console.log(`web: ${passed} passed, ${failed} failed`);
-process.exit(failed || passed !== 4 ? 1 : 0);
+process.exit(failed || passed !== 5 ? 1 : 0);

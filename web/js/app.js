@@ -12,6 +12,7 @@ import * as orgPage from './pages/org.js';
 import * as providersPage from './pages/providers.js';
 import * as journalPage from './pages/journal.js';
 import * as checklistPage from './pages/checklist.js';
+import * as programmePage from './pages/programme.js';
 
 const root = document.getElementById('app');
 let returnTo = null; // where to go after logging in
@@ -56,6 +57,7 @@ function navLinks(user) {
   if (can.seeProviders(user)) links.push({ href: '#/providers', key: 'nav.providers', match: /^\/providers/, id: 'nav-providers' });
   if (can.seeJournal(user)) links.push({ href: '#/journal', key: 'nav.journal', match: /^\/journal/, id: 'nav-journal' });
   if (user.role === 'spoc' && user.org_id != null) links.push({ href: '#/checklist', key: 'nav.checklist', match: /^\/checklist/, id: 'nav-checklist' });
+  if (can.editAny(user) || user.role === 'viewer') links.push({ href: '#/programme', key: 'nav.programme', match: /^\/programme/, id: 'nav-programme' });
   return links;
 }
 
@@ -118,6 +120,7 @@ const pages = [
   { re: /^\/providers\/?$/, page: providersPage, allowed: (u) => can.seeProviders(u) },
   { re: /^\/journal\/?$/, page: journalPage, allowed: (u) => can.seeJournal(u) },
   { re: /^\/checklist(?:\/([^/]+))?$/, page: checklistPage, allowed: (u) => u.role === 'spoc' || can.editAny(u) },
+  { re: /^\/programme\/?$/, page: programmePage, allowed: (u) => can.editAny(u) || u.role === 'viewer' },
 ];
 
 let routeSeq = 0;
