@@ -2,11 +2,10 @@
  * /api/v1/orgs/{id}/assessments, /api/v1/programme/summary (JSON, .csv,
  * .html) and /api/v1/programme/campaigns/{filter}. */
 #include "api/api.h"
+#include "api/api_text.h"
 #include "api/handlers.h"
 #include "programme/checklist.h"
 #include "programme/programme.h"
-
-#include <string.h>
 
 void api_checklist_current(struct http_req *rq, struct http_resp *rs)
 {
@@ -77,13 +76,7 @@ static void summary_text(struct http_req *rq, struct http_resp *rs,
 		api_error(rs, &e);
 		return;
 	}
-	rs->status = 200;
-	rs->raw = (const unsigned char *)text;
-	rs->raw_len = strlen(text);
-	rs->raw_owned = 1;
-	rs->content_type = type;
-	if (disposition)
-		http_resp_header(rs, "Content-Disposition", disposition);
+	api_reply_text(rs, text, type, disposition);
 }
 
 void api_programme_summary_csv(struct http_req *rq, struct http_resp *rs)

@@ -1,11 +1,11 @@
 /* /api/v1/sessions: information sessions, registrations, attendance and
  * the iCalendar file. */
 #include "api/api.h"
+#include "api/api_text.h"
 #include "api/handlers.h"
 #include "programme/sessions.h"
 
 #include <stdio.h>
-#include <string.h>
 
 void api_sessions_list(struct http_req *rq, struct http_resp *rs)
 {
@@ -55,13 +55,8 @@ void api_sessions_ics(struct http_req *rq, struct http_resp *rs)
 		api_error(rs, &e);
 		return;
 	}
-	rs->status = 200;
-	rs->raw = (const unsigned char *)text;
-	rs->raw_len = strlen(text);
-	rs->raw_owned = 1;
-	rs->content_type = "text/calendar; charset=utf-8";
 	snprintf(disp, sizeof disp, "attachment; filename=\"session-%lld.ics\"", (long long)id);
-	http_resp_header(rs, "Content-Disposition", disp);
+	api_reply_text(rs, text, "text/calendar; charset=utf-8", disp);
 }
 
 void api_registrations_create(struct http_req *rq, struct http_resp *rs)

@@ -47,11 +47,10 @@ static const char *mode_name(int cyfun)
 static int latest(sqlite3 *db, int64_t org_id, int64_t *id, int *cyfun, struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, "SELECT id, mode FROM programme_assessments WHERE org_id = ?"
-				" ORDER BY id DESC LIMIT 1", &st, e);
+	int rc = prog_prepare_id(db, "SELECT id, mode FROM programme_assessments WHERE org_id = ?"
+				     " ORDER BY id DESC LIMIT 1", org_id, &st, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, org_id);
 	*id = 0;
 	int s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
@@ -68,11 +67,10 @@ static int latest(sqlite3 *db, int64_t org_id, int64_t *id, int *cyfun, struct w
 static int carry_over(sqlite3 *db, int64_t prev, struct draft *d, struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, "SELECT item_id, item_hash, answer, documentation, implementation,"
-				" evidence FROM programme_answers WHERE assessment_id = ?", &st, e);
+	int rc = prog_prepare_id(db, "SELECT item_id, item_hash, answer, documentation, implementation,"
+				     " evidence FROM programme_answers WHERE assessment_id = ?", prev, &st, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, prev);
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const struct checklist_item *it = checklist_find(d->cl, prog_col(st, 0));

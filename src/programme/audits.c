@@ -38,15 +38,12 @@ int audit_state_index(const char *s)
 static int audit_json(sqlite3 *db, int64_t org_id, json_t **out, struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, "SELECT " AUDIT_COLS ", (SELECT count(*) FROM programme_findings f"
-				" WHERE f.org_id = ?1 AND f.status IN ('open','in-progress') AND f.due_on < ?2)"
-				" FROM programme_audits WHERE org_id = ?1", &st, e);
+	int rc = prog_prepare_today(db, "SELECT " AUDIT_COLS ", (SELECT count(*) FROM programme_findings f"
+				    " WHERE f.org_id = ?1 AND f.status IN ('open','in-progress') AND f.due_on < ?2)"
+				    " FROM programme_audits WHERE org_id = ?1", 2, &st, e);
 	if (rc)
 		return rc;
-	char today[11];
-	time_today(today);
 	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
 	int s = sqlite3_step(st);
 	json_t *o = NULL;
 	if (s == SQLITE_ROW) {
@@ -99,10 +96,9 @@ static int current_state(sqlite3 *db, int64_t org_id, int *idx, char *firm, size
 			 struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, "SELECT state, firm FROM programme_audits WHERE org_id = ?", &st, e);
+	int rc = prog_prepare_id(db, "SELECT state, firm FROM programme_audits WHERE org_id = ?", org_id, &st, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, org_id);
 	*idx = -1;
 	firm[0] = '\0';
 	int s = sqlite3_step(st);
@@ -120,10 +116,9 @@ static int exec_bind(sqlite3 *db, const char *sql, int64_t org_id, const char *t
 		     const char *t2, const char *t3, struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = prog_prepare_id(db, sql, org_id, &st, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, org_id);
 	db_bind_text_or_null(st, 2, t1);
 	db_bind_text_or_null(st, 3, t2);
 	db_bind_text_or_null(st, 4, t3);

@@ -45,33 +45,22 @@ static const struct campaign *campaign_find(const char *name)
 	return NULL;
 }
 
-static int select_towns(sqlite3 *db, const struct campaign *c, json_t *orgs, struct wr_err *e)
+static json_t *town_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
+			 prog_col(st, 1), "nis_code", prog_col_json(st, 2), "province",
+			 prog_col_json(st, 3));
+}
+
+static int select_towns(sqlite3 *db, const struct campaign *c, json_t **orgs, struct wr_err *e)
 {
 	char sql[768];
 	snprintf(sql, sizeof sql,
 		 "SELECT o.id, o.name, o.nis_code, o.province FROM orgs o WHERE o.kind = 'municipality'"
 		 " AND o.valid_to IS NULL AND %s ORDER BY o.name COLLATE NOCASE, o.id", c->where);
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	char today[11];
-	time_today(today);
-	sqlite3_bind_text(st, 1, today, -1, SQLITE_TRANSIENT);
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-				      "name", prog_col(st, 1), "nis_code", prog_col_json(st, 2),
-				      "province", prog_col_json(st, 3));
-		if (!o || json_array_append_new(orgs, o)) {
-			rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-			break;
-		}
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = db_fail(db, e);
-	sqlite3_finalize(st);
-	return rc;
+	int rc = prog_prepare_today(db, sql, 1, &st, e);
+	return rc ? rc : prog_rows_json(db, st, town_json, orgs, e);
 }
 
 /* THE SEAM to the communications engine: the advisory draft for a
@@ -100,12 +89,10 @@ int campaign_audience(sqlite3 *db, const struct actor *a, const char *filter, js
 		return wr_err_set(e, WR_ENOTFOUND, "filter",
 				  "no such campaign filter (not-signed-up, checklist-not-started,"
 				  " basic-not-reached, findings-overdue)");
-	json_t *orgs = json_array();
-	if (!orgs)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	json_t *orgs = NULL;
 	int rc = db_begin_read(db, e);
 	if (!rc) {
-		rc = select_towns(db, c, orgs, e);
+		rc = select_towns(db, c, &orgs, e);
 		db_end_read(db);
 	}
 	json_t *draft = rc ? NULL : campaign_advisory_draft(c, orgs);

@@ -87,3 +87,53 @@ int prog_finish(sqlite3 *db, int rc, struct wr_err *e)
 	}
 	return db_commit(db, e);
 }
+
+int prog_prepare_id(sqlite3 *db, const char *sql, int64_t id, sqlite3_stmt **st, struct wr_err *e)
+{
+	int rc = db_prepare(db, sql, st, e);
+	if (!rc)
+		sqlite3_bind_int64(*st, 1, id);
+	return rc;
+}
+
+int prog_prepare_today(sqlite3 *db, const char *sql, int idx, sqlite3_stmt **st, struct wr_err *e)
+{
+	char today[11];
+	int rc = db_prepare(db, sql, st, e);
+	if (rc)
+		return rc;
+	time_today(today);
+	sqlite3_bind_text(*st, idx, today, -1, SQLITE_TRANSIENT);
+	return 0;
+}
+
+int prog_rows_json(sqlite3 *db, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out,
+		   struct wr_err *e)
+{
+	json_t *arr = json_array();
+	int rc = 0, s = SQLITE_DONE;
+	while (arr && (s = sqlite3_step(st)) == SQLITE_ROW)
+		if (json_array_append_new(arr, row(st))) {
+			rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+			break;
+		}
+	if (!arr)
+		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	else if (!rc && s != SQLITE_DONE)
+		rc = db_fail(db, e);
+	sqlite3_finalize(st);
+	if (rc)
+		json_decref(arr);
+	else
+		*out = arr;
+	return rc;
+}
+
+int prog_single(json_t *rows, const char *what, int64_t id, json_t **out, struct wr_err *e)
+{
+	int rc = json_array_size(rows) == 1 ? 0 : wr_err_set(e, WR_ENOTFOUND, NULL, "%s %lld not found", what, (long long)id);
+	if (!rc)
+		*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return rc;
+}

@@ -38,37 +38,20 @@ static int select_findings(sqlite3 *db, int64_t org_id, int64_t id, json_t **out
 			   struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, id ? FINDING_SELECT " WHERE org_id = ?1 AND id = ?3"
-			       : FINDING_SELECT " WHERE org_id = ?1 ORDER BY status IN ('fixed','accepted'),"
-				 " due_on, id", &st, e);
+	json_t *rows;
+	int rc = prog_prepare_today(db, id ? FINDING_SELECT " WHERE org_id = ?1 AND id = ?3"
+				    : FINDING_SELECT " WHERE org_id = ?1 ORDER BY status IN ('fixed','accepted'),"
+				      " due_on, id", 2, &st, e);
 	if (rc)
 		return rc;
-	char today[11];
-	time_today(today);
 	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
 	if (id)
 		sqlite3_bind_int64(st, 3, id);
-	json_t *arr = json_array();
-	int s;
-	while (arr && (s = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, finding_json(st))) {
-			rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-			break;
-		}
-	if (!arr)
-		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	else if (!rc && s != SQLITE_DONE)
-		rc = db_fail(db, e);
-	sqlite3_finalize(st);
-	if (!rc && id && json_array_size(arr) == 0)
-		rc = wr_err_set(e, WR_ENOTFOUND, NULL, "finding %lld not found", (long long)id);
-	if (rc) {
-		json_decref(arr);
+	if ((rc = prog_rows_json(db, st, finding_json, &rows, e)))
 		return rc;
-	}
-	*out = id ? json_incref(json_array_get(arr, 0)) : json_incref(arr);
-	json_decref(arr);
+	if (id)
+		return prog_single(rows, "finding", id, out, e);
+	*out = rows;
 	return 0;
 }
 
@@ -131,9 +114,8 @@ static int insert_finding(sqlite3 *db, const struct actor *a, int64_t org_id,
 		return rc;
 	if (!scope_is_staff(a))
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "findings are recorded by the war room");
-	if ((rc = db_prepare(db, "SELECT state FROM programme_audits WHERE org_id = ?", &st, e)))
+	if ((rc = prog_prepare_id(db, "SELECT state FROM programme_audits WHERE org_id = ?", org_id, &st, e)))
 		return rc;
-	sqlite3_bind_int64(st, 1, org_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		snprintf(state, sizeof state, "%s", prog_col(st, 0));
 	sqlite3_finalize(st);
@@ -208,10 +190,9 @@ static int apply_finding_update(sqlite3 *db, const struct actor *a, int64_t org_
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
-	if ((rc = db_prepare(db, "SELECT owner, evidence IS NOT NULL FROM programme_findings"
-				 " WHERE id = ? AND org_id = ?", &st, e)))
+	if ((rc = prog_prepare_id(db, "SELECT owner, evidence IS NOT NULL FROM programme_findings"
+				      " WHERE id = ?1 AND org_id = ?2", id, &st, e)))
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, org_id);
 	char owner[16] = "";
 	int has_evidence = 0;

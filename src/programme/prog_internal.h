@@ -31,6 +31,17 @@ int prog_get_text(const json_t *obj, const char *key, int required, size_t max,
 		  const char **out, struct wr_err *e);
 /* s must be one of list (NULL-ended); WR_EINVAL naming field otherwise. */
 int prog_one_of(const char *s, const char *const list[], const char *field, struct wr_err *e);
+/* Prepares sql and binds id to ?1. */
+int prog_prepare_id(sqlite3 *db, const char *sql, int64_t id, sqlite3_stmt **st, struct wr_err *e);
+/* Prepares sql and binds today's date (YYYY-MM-DD, time_now()) to ?idx. */
+int prog_prepare_today(sqlite3 *db, const char *sql, int idx, sqlite3_stmt **st, struct wr_err *e);
+/* Steps st to its end, one row(st) per row into a new array, and
+ * finalises st. Caller owns *out. */
+int prog_rows_json(sqlite3 *db, sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *), json_t **out,
+		   struct wr_err *e);
+/* The single element of rows when there is one, else 404 naming what and id;
+ * takes ownership of rows. */
+int prog_single(json_t *rows, const char *what, int64_t id, json_t **out, struct wr_err *e);
 /* Runs one write of the journal and commits, or rolls back on rc != 0. */
 int prog_finish(sqlite3 *db, int rc, struct wr_err *e);
 

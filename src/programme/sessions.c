@@ -44,35 +44,28 @@ static json_t *session_json(sqlite3_stmt *st)
 static int select_sessions(sqlite3 *db, int64_t id, json_t **out, struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, id ? SESSION_SELECT " WHERE s.id = ?" : SESSION_SELECT
-				 " ORDER BY s.starts_at DESC, s.id DESC LIMIT 500", &st, e);
-	if (rc)
+	json_t *rows;
+	int rc = id ? prog_prepare_id(db, SESSION_SELECT " WHERE s.id = ?", id, &st, e)
+		    : db_prepare(db, SESSION_SELECT " ORDER BY s.starts_at DESC, s.id DESC LIMIT 500", &st, e);
+	if (rc || (rc = prog_rows_json(db, st, session_json, &rows, e)))
 		return rc;
 	if (id)
-		sqlite3_bind_int64(st, 1, id);
-	json_t *arr = json_array();
-	int s;
-	while (arr && (s = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, session_json(st))) {
-			rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-			break;
-		}
-	if (!arr)
-		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	else if (!rc && s != SQLITE_DONE)
-		rc = db_fail(db, e);
-	sqlite3_finalize(st);
-	if (!rc && id && !json_array_size(arr))
-		rc = wr_err_set(e, WR_ENOTFOUND, NULL, "session %lld not found", (long long)id);
-	if (!rc)
-		*out = id ? json_incref(json_array_get(arr, 0)) : json_incref(arr);
-	json_decref(arr);
-	return rc;
+		return prog_single(rows, "session", id, out, e);
+	*out = rows;
+	return 0;
 }
 
 int session_list(sqlite3 *db, json_t **items, struct wr_err *e)
 {
 	return select_sessions(db, 0, items, e);
+}
+
+static json_t *registration_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+			 "org_id", (json_int_t)sqlite3_column_int64(st, 1), "org_name", prog_col(st, 2),
+			 "name", prog_col(st, 3), "email", prog_col_json(st, 4), "status", prog_col(st, 5),
+			 "attended", sqlite3_column_int(st, 6));
 }
 
 static int registrations_json(sqlite3 *db, const struct actor *a, int64_t sid, json_t *out,
@@ -88,29 +81,13 @@ static int registrations_json(sqlite3 *db, const struct actor *a, int64_t sid, j
 		 " WHERE r.session_id = ? AND %s ORDER BY r.status = 'cancelled', r.status = 'waiting', r.id",
 		 scope);
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, sql, &st, e);
-	if (rc)
+	json_t *arr;
+	int rc = prog_prepare_id(db, sql, sid, &st, e);
+	if (rc || (rc = prog_rows_json(db, st, registration_json, &arr, e)))
 		return rc;
-	sqlite3_bind_int64(st, 1, sid);
-	json_t *arr = json_array();
-	int s;
-	while (arr && (s = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:b}", "id",
-						     (json_int_t)sqlite3_column_int64(st, 0), "org_id",
-						     (json_int_t)sqlite3_column_int64(st, 1), "org_name",
-						     prog_col(st, 2), "name", prog_col(st, 3), "email",
-						     prog_col_json(st, 4), "status", prog_col(st, 5),
-						     "attended", sqlite3_column_int(st, 6)));
-	if (!arr)
-		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	else if (s != SQLITE_DONE)
-		rc = db_fail(db, e);
-	sqlite3_finalize(st);
-	if (!rc)
-		rc = json_object_set_new(out, "registrations", arr) ? wr_err_set(e, WR_ENOMEM, NULL, "out of memory") : 0;
-	else
-		json_decref(arr);
-	return rc;
+	if (json_object_set_new(out, "registrations", arr))
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	return 0;
 }
 
 int session_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
@@ -322,10 +299,9 @@ static int registration_find(sqlite3 *db, const struct actor *a, int64_t sid, in
 	snprintf(sql, sizeof sql, "SELECT status FROM programme_registrations WHERE id = ?"
 		 " AND session_id = %lld AND %s", (long long)sid, scope);
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = prog_prepare_id(db, sql, id, &st, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
 	status[0] = '\0';
 	if (sqlite3_step(st) == SQLITE_ROW)
 		snprintf(status, 16, "%s", prog_col(st, 0));
@@ -409,11 +385,10 @@ int registration_update(sqlite3 *db, const struct actor *a, int64_t session_id, 
 int session_ics(sqlite3 *db, int64_t id, char **text, struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, "SELECT title, starts_at, ends_at, place, online_url, created_at"
-				" FROM programme_sessions WHERE id = ?", &st, e);
+	int rc = prog_prepare_id(db, "SELECT title, starts_at, ends_at, place, online_url, created_at"
+				     " FROM programme_sessions WHERE id = ?", id, &st, e);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return wr_err_set(e, WR_ENOTFOUND, NULL, "session %lld not found", (long long)id);

@@ -23,29 +23,19 @@ def csv_ids(name, col):
 
 
 class ProgrammeTest(ServerTestCase):
-    USERS = [
-        ("admin", "admin", None, None),
-        ("analyst", "analyst", None, None),
-        ("spoc_gent", "spoc", NIS_GENT, None),
-        ("spoc_antwerpen", "spoc", NIS_ANTWERPEN, None),
-        ("viewer", "viewer", None, None),
-        ("provider", "provider", None, "provider0"),
-    ]
+    USERS = ServerTestCase.USERS + [("provider", "provider", None, "provider0")]
 
     @classmethod
     def prepare_server(cls):
+        """Leuven is a client of the demo provider, Gent is not."""
         a = cls.admin
-        cls.gent = org_by_nis(a, NIS_GENT)
-        cls.antwerpen = org_by_nis(a, NIS_ANTWERPEN)
-        cls.leuven = org_by_nis(a, NIS_LEUVEN)
+        cls.gent, cls.antwerpen, cls.leuven = (org_by_nis(a, n) for n in (NIS_GENT, NIS_ANTWERPEN, NIS_LEUVEN))
         cls.provider_id = cls.demo_providers[0]
-        r = a.post("/api/v1/providers/%d/clients" % cls.provider_id,
-                   {"org_id": cls.leuven["id"], "services": ["network"]})
-        if r.status not in (200, 201):
-            raise RuntimeError("set-up: adding a client: %r" % r)
-        r = a.delete("/api/v1/providers/%d/clients/%d" % (cls.provider_id, cls.gent["id"]))
-        if r.status not in (204, 404):
-            raise RuntimeError("set-up: removing a client: %r" % r)
+        clients = "/api/v1/providers/%d/clients" % cls.provider_id
+        for resp, ok in ((a.post(clients, {"org_id": cls.leuven["id"], "services": ["network"]}), (200, 201)),
+                         (a.delete("%s/%d" % (clients, cls.gent["id"])), (204, 404))):
+            if resp.status not in ok:
+                raise RuntimeError("set-up of the provider's clients: %r" % resp)
         cls.checklist = a.get("/api/v1/checklists/current").json
 
     def items(self):

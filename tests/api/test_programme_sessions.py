@@ -16,14 +16,6 @@ def unfold(ics):
 
 
 class SessionsTest(ServerTestCase):
-    USERS = [
-        ("admin", "admin", None, None),
-        ("analyst", "analyst", None, None),
-        ("spoc_gent", "spoc", NIS_GENT, None),
-        ("spoc_antwerpen", "spoc", NIS_ANTWERPEN, None),
-        ("viewer", "viewer", None, None),
-    ]
-
     @classmethod
     def prepare_server(cls):
         cls.gent = org_by_nis(cls.admin, NIS_GENT)
