@@ -41,8 +41,12 @@ void brussels_format(int64_t utc, char *out, size_t n)
 {
 	time_t t = (time_t)(utc + brussels_offset(utc));
 	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(out, n, "%Y-%m-%dT%H:%M", &tm))
+	/* snprintf rather than strftime: %Y does not pad a year below 1000. */
+	if (!gmtime_r(&t, &tm))
 		snprintf(out, n, "?");
+	else
+		snprintf(out, n, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
 int brussels_parse(const char *s, int64_t *utc)

@@ -46,6 +46,10 @@ static void test_brussels(void **state)
 	assert_string_equal(out, "2026-10-25T02:30");
 	brussels_format(utc("2026-03-29T01:00:00Z"), out, sizeof out);
 	assert_string_equal(out, "2026-03-29T03:00");
+	/* Found by the fuzzer: a year below 1000 formats back with four digits. */
+	assert_int_equal(brussels_parse("0206-06-01T10:00", &t), 0);
+	brussels_format(t, out, sizeof out);
+	assert_string_equal(out, "0206-06-01T10:00");
 	assert_int_equal(brussels_parse("2026-13-01T10:00", &t), -1);
 	assert_int_equal(brussels_parse("2026-12-10 14:00", &t), -1);
 	assert_int_equal(brussels_parse("2026-12-10T14:00Z", &t), -1);
