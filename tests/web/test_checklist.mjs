@@ -174,6 +174,34 @@ async function main() {
       await page.screenshot({ path: path.join(ARTIFACTS, 'programme.png'), fullPage: false });
       assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     }],
+
+    ["Gent's ICT provider answers only the points providers manage", async () => {
+      const gent = (await apiGet('/api/v1/orgs?q=gent&kind=municipality')).items.find((o) => o.nis_code === '44021');
+      const prov = (await apiGet(`/api/v1/orgs/${gent.id}`)).providers[0];
+      assert(prov && prov.id, 'the demo gives Gent a provider');
+      cli(['user', 'add', 'prov1', '--role', 'provider', '--provider', String(prov.id), '--password-stdin'], `${pw}\n`);
+      await page.locator('#logout').click();
+      await page.locator('#username').fill('prov1');
+      await page.locator('#password').fill(pw);
+      await page.locator('#login-submit').click();
+      await page.locator('#nav-checklist').click();
+      await page.locator(`#checklist-towns a[href="#/checklist/${gent.id}"]`).click();
+      await page.locator('#checklist-form fieldset.checklist-item').first().waitFor();
+      const shown = await page.locator('fieldset.checklist-item').evaluateAll((fs) => fs.map((f) => f.dataset.item));
+      const owned = items.filter((i) => i.owner === 'provider').map((i) => i.id);
+      assert(JSON.stringify(shown) === JSON.stringify(owned), `provider sees ${shown.join(',')}`);
+      assert(!(await page.locator('#score-value').count()), 'no town score for the provider');
+      const item = 'LG-PR-05';
+      await page.locator(`fieldset[data-item="${item}"] input[value="partial"]`).check();
+      await page.locator(`fieldset[data-item="${item}"] textarea`).fill('Immutable copy from January');
+      await page.locator('#checklist-save').click();
+      await page.locator('.flash-ok').waitFor();
+      const latest = (await apiGet(`/api/v1/orgs/${gent.id}/assessments`)).items[0];
+      const a = latest.answers.find((x) => x.item === item);
+      assert(a && a.answer === 'partial' && a.evidence === 'Immutable copy from January', 'the provider answer is stored');
+      assert(latest.answers.every((x) => owned.includes(x.item)) && !('score' in latest), 'the provider sees only its items, no score');
+      assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+    }],
   ];
 
   for (const [name, fn] of steps) {
@@ -217,4 +245,4 @@ const failed = results.length - passed + (setupError ? 1 : 0);
 if (setupError) console.log(`FAIL  set-up: ${setupError.message}`);
 if (failed) console.log(`--- server log ---\n${serverLog.split('\n').slice(-30).join('\n')}`);
 console.log(`web: ${passed} passed, ${failed} failed`);
-process.exit(failed || passed !== 5 ? 1 : 0);
+process.exit(failed || passed !== 6 ? 1 : 0);

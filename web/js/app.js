@@ -56,7 +56,7 @@ function navLinks(user) {
   }
   if (can.seeProviders(user)) links.push({ href: '#/providers', key: 'nav.providers', match: /^\/providers/, id: 'nav-providers' });
   if (can.seeJournal(user)) links.push({ href: '#/journal', key: 'nav.journal', match: /^\/journal/, id: 'nav-journal' });
-  if (user.role === 'spoc' && user.org_id != null) links.push({ href: '#/checklist', key: 'nav.checklist', match: /^\/checklist/, id: 'nav-checklist' });
+  if ((user.role === 'spoc' && user.org_id != null) || user.role === 'provider') links.push({ href: '#/checklist', key: 'nav.checklist', match: /^\/checklist/, id: 'nav-checklist' });
   if (can.editAny(user) || user.role === 'viewer') links.push({ href: '#/programme', key: 'nav.programme', match: /^\/programme/, id: 'nav-programme' });
   return links;
 }
@@ -119,7 +119,7 @@ const pages = [
   { re: /^\/orgs\/([^/]+)$/, page: orgPage, allowed: () => true },
   { re: /^\/providers\/?$/, page: providersPage, allowed: (u) => can.seeProviders(u) },
   { re: /^\/journal\/?$/, page: journalPage, allowed: (u) => can.seeJournal(u) },
-  { re: /^\/checklist(?:\/([^/]+))?$/, page: checklistPage, allowed: (u) => u.role === 'spoc' || can.editAny(u) },
+  { re: /^\/checklist(?:\/([^/]+))?$/, page: checklistPage, allowed: (u) => ['spoc', 'provider'].includes(u.role) || can.editAny(u) },
   { re: /^\/programme\/?$/, page: programmePage, allowed: (u) => can.editAny(u) || u.role === 'viewer' },
 ];
 

@@ -2,11 +2,12 @@
 // town) answers each point with evidence and sees the score, the critical
 // gaps and what to do first. Answers of the last assessment are filled in;
 // saving records a new dated assessment (the history stays on the server).
-//   #/checklist (a SPOC: its own town)   #/checklist/{orgId}
+// A provider answers only the points providers manage, for its client towns.
+//   #/checklist (a SPOC: its own town; a provider: its client towns)   #/checklist/{orgId}
 
 import { h, replace } from '../dom.js';
 import { t, lang } from '../i18n.js';
-import { api } from '../api.js';
+import { api, getAll } from '../api.js';
 import { badge, loading, errorBox, flash } from '../ui.js';
 
 const ANSWERS = ['yes', 'partial', 'no', 'na'];
@@ -47,10 +48,26 @@ function itemBlock(item, prev) {
       h('textarea', { name: `ev-${item.id}`, rows: 2, maxlength: 2000, value: prev && prev.evidence ? prev.evidence : '' })));
 }
 
+// A provider first picks one of its client towns.
+async function clientTowns(host, ctx) {
+  const towns = await getAll('/orgs', { kind: 'municipality' });
+  if (!ctx.current()) return;
+  replace(host,
+    h('div', { class: 'page-head' }, h('h1', null, t('checklist.title'))),
+    h('section', { class: 'panel' }, h('p', null, t('checklist.pick_town')),
+      h('ul', { class: 'town-list', id: 'checklist-towns' }, towns.map((o) => h('li', null,
+        h('a', { href: `#/checklist/${o.id}` }, o.name), h('span', { class: 'muted' }, o.province || ''))))));
+}
+
 export async function render(host, ctx) {
+  const provider = ctx.user.role === 'provider';
   const orgId = ctx.id || (ctx.user.org_id != null ? String(ctx.user.org_id) : null);
   ctx.setTitle(t('checklist.title'));
   replace(host, loading());
+  if (provider && !orgId) {
+    await clientTowns(host, ctx);
+    return;
+  }
   if (!orgId) {
     replace(host, h('p', { class: 'empty' }, t('checklist.no_town')));
     return;
@@ -65,17 +82,21 @@ export async function render(host, ctx) {
   }
   if (!ctx.current()) return;
   const byId = Object.fromEntries(cl.items.map((i) => [i.id, i]));
+  const items = provider ? cl.items.filter((i) => i.owner === 'provider') : cl.items;
+  const panel = (a) => (provider
+    ? h('section', { class: 'panel', id: 'checklist-score' }, h('p', null, t('checklist.provider_note')))
+    : scorePanel(a, byId));
   let latest = (history.items || [])[0] || null;
   const prevAnswers = latest && latest.mode === 'simple' ? Object.fromEntries(latest.answers.map((a) => [a.item, a])) : {};
-  const scoreHost = h('div', null, scorePanel(latest, byId));
+  const scoreHost = h('div', null, panel(latest));
   const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'checklist-save' }, t('checklist.save'));
   const form = h('form', { id: 'checklist-form', novalidate: true },
-    cl.items.map((i) => itemBlock(i, prevAnswers[i.id])),
+    items.map((i) => itemBlock(i, prevAnswers[i.id])),
     h('div', { class: 'form-actions' }, save));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const answers = [];
-    for (const i of cl.items) {
+    for (const i of items) {
       const checked = form.querySelector(`input[name="ans-${i.id}"]:checked`);
       if (!checked) continue;
       const evText = form.querySelector(`textarea[name="ev-${i.id}"]`).value.trim();
@@ -85,7 +106,7 @@ export async function render(host, ctx) {
     try {
       latest = await api.post(`/orgs/${orgId}/assessments`, { mode: 'simple', answers });
       if (!ctx.current()) return;
-      replace(scoreHost, scorePanel(latest, byId));
+      replace(scoreHost, panel(latest));
       flash(scoreHost, t('checklist.saved'));
       scoreHost.scrollIntoView({ block: 'start' });
     } catch (err) {
