@@ -51,7 +51,6 @@ clean:
 
 # The prevention programme's figures and campaigns over a populated
 # database (bench/programme/run.py); prints a table, not a timed test.
-
 .PHONY: bench-programme
 bench-programme: build
 	@WARROOM_BIN=$(BUILD)/warroom WARROOM_SOURCE_DIR=. /usr/bin/python3 bench/programme/run.py
