@@ -1,7 +1,10 @@
 // Browser test of the checklist page: a SPOC of Gent fills in the checklist
 // of key action points in Debian's Chromium, sees the score, the critical
 // gaps and what to do first, comes back to find the answers kept, and
-// improves one point. A real `warroom serve` with a temporary database.
+// improves one point; the analyst sees the programme figures; the town's
+// provider answers its own points; an information session is created, a
+// SPOC registers (waiting list at capacity, promotion on cancellation) and
+// attendance is recorded. A real `warroom serve` with a temporary database.
 //
 // env: WARROOM_BIN, WARROOM_ARTIFACTS (screenshots). Run `npm ci` in tests/web first.
 // Prints "web: N passed, N failed" last; exits 1 on any failure.
@@ -88,6 +91,14 @@ async function main() {
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const apiGet = (p) => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).json(), p);
+
+  const loginAs = async (user) => {
+    await page.locator('#logout').click();
+    await page.locator('#username').fill(user);
+    await page.locator('#password').fill(pw);
+    await page.locator('#login-submit').click();
+    await page.locator('#logout').waitFor();
+  };
 
   let items = [];
   let gaps = [];
@@ -202,6 +213,57 @@ async function main() {
       assert(latest.answers.every((x) => owned.includes(x.item)) && !('score' in latest), 'the provider sees only its items, no score');
       assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     }],
+
+    ['the analyst creates an information session in Brussels time', async () => {
+      await loginAs('analyst1');
+      await page.locator('#nav-sessions').click();
+      await page.locator('#f-session-title').fill('Back-ups die een aanval overleven');
+      await page.locator('#f-session-starts').fill('2026-12-10T14:00');
+      await page.locator('#f-session-ends').fill('2026-12-10T16:30');
+      await page.locator('#f-session-place').fill('Gent, Zuiderpoort');
+      await page.locator('#f-session-capacity').fill('1');
+      await page.locator('#session-new button[type="submit"]').click();
+      const card = page.locator('section.session', { hasText: 'Back-ups die een aanval overleven' });
+      await card.waitFor();
+      const when = await card.locator('.when').innerText();
+      assert(when.startsWith('2026-12-10 14:00'), `the session shows "${when}"`);
+      const s = (await apiGet('/api/v1/sessions')).items[0];
+      assert(s.starts_at === '2026-12-10T13:00:00Z', `stored as ${s.starts_at}`);
+    }],
+
+    ['a SPOC registers two people: the second waits, and moves up when the first cancels', async () => {
+      await loginAs('spoc1');
+      await page.locator('#nav-sessions').click();
+      const card = page.locator('section.session').first();
+      for (const name of ['An Peeters', 'Bert Maes']) {
+        await card.locator('form input[name="name"]').fill(name);
+        await card.locator('form button[type="submit"]').click();
+        await card.locator('li[data-reg]', { hasText: name }).waitFor();
+      }
+      const status = (name) => card.locator('li[data-reg]', { hasText: name }).getAttribute('data-status');
+      assert(await status('An Peeters') === 'registered', 'An is registered');
+      assert(await status('Bert Maes') === 'waiting', 'Bert waits');
+      const cancel = card.locator('li[data-reg]', { hasText: 'An Peeters' }).locator('button');
+      await cancel.click();
+      await cancel.click(); // the delete button asks twice
+      await card.locator('li[data-reg][data-status="registered"]', { hasText: 'Bert Maes' }).waitFor();
+      assert(await card.locator('li[data-reg]', { hasText: 'An Peeters' }).count() === 0, 'An is gone');
+      const href = await card.locator('a.ics').getAttribute('href');
+      const ics = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+      assert(ics.includes('\r\nDTSTART:20261210T130000Z\r\n'), 'the .ics starts at 13:00 UTC');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'sessions-spoc.png'), fullPage: false });
+    }],
+
+    ['the analyst records attendance, and the figures count it', async () => {
+      await loginAs('analyst1');
+      await page.locator('#nav-sessions').click();
+      const row = page.locator('section.session li[data-reg]', { hasText: 'Bert Maes' });
+      await row.locator('input[type="checkbox"]').check();
+      await page.locator('section.session li[data-reg]', { hasText: 'Bert Maes' }).locator('input[type="checkbox"]:checked').waitFor();
+      const s = await apiGet('/api/v1/programme/summary');
+      assert(s.sessions.attended === 1 && s.sessions.towns_attended === 1, `figures: ${JSON.stringify(s.sessions)}`);
+      assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+    }],
   ];
 
   for (const [name, fn] of steps) {
@@ -245,4 +307,4 @@ const failed = results.length - passed + (setupError ? 1 : 0);
 if (setupError) console.log(`FAIL  set-up: ${setupError.message}`);
 if (failed) console.log(`--- server log ---\n${serverLog.split('\n').slice(-30).join('\n')}`);
 console.log(`web: ${passed} passed, ${failed} failed`);
-process.exit(failed || passed !== 6 ? 1 : 0);
+process.exit(failed || passed !== 9 ? 1 : 0);
