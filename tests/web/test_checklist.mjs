@@ -166,6 +166,26 @@ async function main() {
       assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     }],
 
+    ['the SPOC switches to CyberFundamentals and reaches the Important level exactly at 3', async () => {
+      await page.locator('#checklist-mode input[value="cyfun"]').check();
+      await page.locator(`select[name="doc-${items[0].id}"]`).waitFor();
+      for (const i of items) {
+        await page.locator(`select[name="doc-${i.id}"]`).selectOption(i.id === items[1].id ? 'na' : '3');
+        if (i.id !== items[1].id) await page.locator(`select[name="impl-${i.id}"]`).selectOption('3');
+      }
+      await page.locator('#checklist-save').click();
+      await page.locator('#score-level .stat-value', { hasText: 'Important' }).waitFor();
+      const v = await page.locator('#score-value .stat-value').innerText();
+      assert(v === '3.00', `maturity shows ${v}`);
+      await page.locator(`select[name="impl-${items[2].id}"]`).selectOption('2'); // (3+2)/2 = 2.5 on one item
+      await page.locator('#checklist-save').click();
+      await page.locator('#score-level .stat-value', { hasText: 'Basic' }).waitFor();
+      await page.reload();
+      await page.locator('#checklist-mode input[value="cyfun"]:checked').waitFor();
+      const kept = await page.locator(`select[name="impl-${items[2].id}"]`).inputValue();
+      assert(kept === '2', `the maturity kept after reload is ${kept}`);
+    }],
+
     ['the analyst sees the programme figures and the towns of a campaign', async () => {
       await page.locator('#logout').click();
       await page.locator('#username').fill('analyst1');
@@ -203,13 +223,17 @@ async function main() {
       assert(JSON.stringify(shown) === JSON.stringify(owned), `provider sees ${shown.join(',')}`);
       assert(!(await page.locator('#score-value').count()), 'no town score for the provider');
       const item = 'LG-PR-05';
-      await page.locator(`fieldset[data-item="${item}"] input[value="partial"]`).check();
+      // The town answers in CyberFundamentals mode now, so its provider does too.
+      assert(!(await page.locator('#checklist-mode').count()), 'a provider does not choose the mode');
+      await page.locator(`select[name="doc-${item}"]`).selectOption('2');
+      await page.locator(`select[name="impl-${item}"]`).selectOption('3');
       await page.locator(`fieldset[data-item="${item}"] textarea`).fill('Immutable copy from January');
       await page.locator('#checklist-save').click();
       await page.locator('.flash-ok').waitFor();
       const latest = (await apiGet(`/api/v1/orgs/${gent.id}/assessments`)).items[0];
       const a = latest.answers.find((x) => x.item === item);
-      assert(a && a.answer === 'partial' && a.evidence === 'Immutable copy from January', 'the provider answer is stored');
+      assert(latest.mode === 'cyfun' && a && a.documentation === 2 && a.implementation === 3
+        && a.evidence === 'Immutable copy from January', `the provider answer is stored: ${JSON.stringify(a)}`);
       assert(latest.answers.every((x) => owned.includes(x.item)) && !('score' in latest), 'the provider sees only its items, no score');
       assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     }],
@@ -307,4 +331,4 @@ const failed = results.length - passed + (setupError ? 1 : 0);
 if (setupError) console.log(`FAIL  set-up: ${setupError.message}`);
 if (failed) console.log(`--- server log ---\n${serverLog.split('\n').slice(-30).join('\n')}`);
 console.log(`web: ${passed} passed, ${failed} failed`);
-process.exit(failed || passed !== 9 ? 1 : 0);
+process.exit(failed || passed !== 10 ? 1 : 0);

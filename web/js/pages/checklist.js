@@ -18,23 +18,37 @@ const pct = (x100) => (x100 === null || x100 === undefined ? '–' : `${(x100 / 
 function scorePanel(assessment, byId) {
   if (!assessment) return h('section', { class: 'panel', id: 'checklist-score' }, h('p', { class: 'empty' }, t('checklist.not_started')));
   const s = assessment.score;
+  const cyfun = assessment.mode === 'cyfun';
+  const fmt = (x100) => (cyfun ? (x100 === null || x100 === undefined ? '–' : (x100 / 100).toFixed(2)) : pct(x100));
   const steps = (assessment.next_steps || []).map((id) => h('li', { dataset: { item: id } },
     h('span', { class: 'mono' }, id), ' ', byId[id] ? byId[id].title[lang()] : ''));
   return h('section', { class: 'panel', id: 'checklist-score' },
     h('div', { class: 'stats' },
-      h('div', { class: 'stat', id: 'score-value' }, h('div', { class: 'stat-label' }, t('checklist.score')), h('div', { class: 'stat-value' }, pct(s.value_x100))),
+      h('div', { class: 'stat', id: 'score-value' }, h('div', { class: 'stat-label' }, t(cyfun ? 'checklist.maturity' : 'checklist.score')), h('div', { class: 'stat-value' }, fmt(s.value_x100))),
+      cyfun ? h('div', { class: 'stat', id: 'score-level' }, h('div', { class: 'stat-label' }, t('checklist.level')), h('div', { class: 'stat-value' }, s.level ? t(`checklist.level.${s.level}`) : '–')) : null,
       h('div', { class: 'stat', id: 'score-gaps' }, h('div', { class: 'stat-label' }, t('checklist.gaps')), h('div', { class: 'stat-value' }, String(s.critical_gaps))),
       h('div', { class: 'stat', id: 'score-answered' }, h('div', { class: 'stat-label' }, t('checklist.answered')), h('div', { class: 'stat-value' }, `${s.answered}/${s.total}`))),
     h('p', { class: 'muted small' }, t('checklist.assessed_on', { d: assessment.assessed_on, who: assessment.created_by })),
     h('ul', { class: 'kvs', id: 'score-functions' }, FUNCTIONS.map((f) => h('li', { dataset: { fn: f } },
-      h('span', { class: 'k' }, t(`checklist.fn.${f}`)), ' ', h('span', { class: 'v' }, pct(s.functions_x100[f]))))),
+      h('span', { class: 'k' }, t(`checklist.fn.${f}`)), ' ', h('span', { class: 'v' }, fmt(s.functions_x100[f]))))),
     steps.length ? h('div', { id: 'next-steps' }, h('h2', null, t('checklist.first')), h('ol', null, steps)) : null);
 }
 
-function itemBlock(item, prev) {
+// CyberFundamentals mode: documentation and implementation maturity 1..5, or n.a.
+function maturityInputs(item, prev) {
+  const sel = (name, value, withNa) => h('select', { name },
+    h('option', { value: '' }, '–'),
+    withNa ? h('option', { value: 'na', selected: prev && prev.answer === 'na' }, t('checklist.ans.na')) : null,
+    [1, 2, 3, 4, 5].map((n) => h('option', { value: String(n), selected: value === n }, String(n))));
+  return h('div', { class: 'radios' },
+    h('label', null, t('checklist.documentation'), ' ', sel(`doc-${item.id}`, prev && prev.documentation, true)),
+    h('label', null, t('checklist.implementation'), ' ', sel(`impl-${item.id}`, prev && prev.implementation, false)));
+}
+
+function itemBlock(item, prev, mode) {
   const name = `ans-${item.id}`;
-  const radios = ANSWERS.map((a) => h('label', { class: 'radio' },
-    h('input', { type: 'radio', name, value: a, checked: prev && prev.answer === a }), ' ', t(`checklist.ans.${a}`)));
+  const radios = mode === 'cyfun' ? maturityInputs(item, prev) : h('div', { class: 'radios', role: 'radiogroup' }, ANSWERS.map((a) => h('label', { class: 'radio' },
+    h('input', { type: 'radio', name, value: a, checked: prev && prev.answer === a }), ' ', t(`checklist.ans.${a}`))));
   return h('fieldset', { class: 'panel checklist-item', dataset: { item: item.id, fn: item.function } },
     h('legend', null, h('span', { class: 'mono' }, item.id), ' ', item.title[lang()]),
     h('div', { class: 'badges' },
@@ -43,7 +57,7 @@ function itemBlock(item, prev) {
       badge(t(`checklist.fn.${item.function}`))),
     h('p', null, item.guidance[lang()]),
     h('p', { class: 'muted small' }, t('checklist.evidence_hint'), ' ', item.evidence[lang()]),
-    h('div', { class: 'radios', role: 'radiogroup' }, radios),
+    radios,
     h('label', { class: 'field' }, t('checklist.evidence'),
       h('textarea', { name: `ev-${item.id}`, rows: 2, maxlength: 2000, value: prev && prev.evidence ? prev.evidence : '' })));
 }
@@ -87,24 +101,47 @@ export async function render(host, ctx) {
     ? h('section', { class: 'panel', id: 'checklist-score' }, h('p', null, t('checklist.provider_note')))
     : scorePanel(a, byId));
   let latest = (history.items || [])[0] || null;
-  const prevAnswers = latest && latest.mode === 'simple' ? Object.fromEntries(latest.answers.map((a) => [a.item, a])) : {};
+  let mode = latest ? latest.mode : 'simple';
+  const prevFor = (m) => (latest && latest.mode === m ? Object.fromEntries(latest.answers.map((a) => [a.item, a])) : {});
   const scoreHost = h('div', null, panel(latest));
   const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'checklist-save' }, t('checklist.save'));
+  const blocks = h('div', { id: 'checklist-items' });
+  const fill = () => {
+    const prev = prevFor(mode);
+    replace(blocks, items.map((i) => itemBlock(i, prev[i.id], mode)));
+  };
+  fill();
+  // The town chooses the mode; a provider answers in the town's mode.
+  const modeSwitch = provider ? null : h('div', { class: 'radios', role: 'radiogroup', id: 'checklist-mode' },
+    ['simple', 'cyfun'].map((m) => h('label', { class: 'radio' },
+      h('input', { type: 'radio', name: 'mode', value: m, checked: m === mode, onchange: () => { mode = m; fill(); } }),
+      ' ', t(`checklist.mode.${m}`))));
   const form = h('form', { id: 'checklist-form', novalidate: true },
-    items.map((i) => itemBlock(i, prevAnswers[i.id])),
+    modeSwitch ? h('section', { class: 'panel' }, modeSwitch) : null,
+    blocks,
     h('div', { class: 'form-actions' }, save));
+  const answerOf = (i) => {
+    if (mode === 'cyfun') {
+      const doc = form.querySelector(`select[name="doc-${i.id}"]`).value;
+      const impl = form.querySelector(`select[name="impl-${i.id}"]`).value;
+      if (doc === 'na') return { item: i.id, answer: 'na' };
+      return doc && impl ? { item: i.id, documentation: Number(doc), implementation: Number(impl) } : null;
+    }
+    const checked = form.querySelector(`input[name="ans-${i.id}"]:checked`);
+    return checked ? { item: i.id, answer: checked.value } : null;
+  };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const answers = [];
     for (const i of items) {
-      const checked = form.querySelector(`input[name="ans-${i.id}"]:checked`);
-      if (!checked) continue;
+      const a = answerOf(i);
+      if (!a) continue;
       const evText = form.querySelector(`textarea[name="ev-${i.id}"]`).value.trim();
-      answers.push(evText ? { item: i.id, answer: checked.value, evidence: evText } : { item: i.id, answer: checked.value });
+      answers.push(evText ? { ...a, evidence: evText } : a);
     }
     save.disabled = true;
     try {
-      latest = await api.post(`/orgs/${orgId}/assessments`, { mode: 'simple', answers });
+      latest = await api.post(`/orgs/${orgId}/assessments`, provider ? { answers } : { mode, answers });
       if (!ctx.current()) return;
       replace(scoreHost, panel(latest));
       flash(scoreHost, t('checklist.saved'));
