@@ -197,6 +197,11 @@ async function main() {
       const signed = await page.locator('#prog-signed-up .stat-value').innerText();
       assert(signed.replace(/\D+/g, ' ').trim() === `${s.signed_up} ${s.towns}`, `signed up shows "${signed}"`);
       assert((await page.locator('#prog-started .stat-value').innerText()) === '1', 'one town started the checklist');
+      await page.locator('#prog-map svg.map path.town').first().waitFor();
+      const gentStatus = await page.locator('#prog-map path.town[data-nis="44021"]').getAttribute('data-status');
+      assert(gentStatus === 'prog-started', `Gent on the map: ${gentStatus}`);
+      const red = await page.locator('#prog-map path.town.st-none').count();
+      assert(red === s.towns - 1, `${red} towns red on the map, expected ${s.towns - 1}`);
       await page.locator('#campaigns button[data-filter="checklist-not-started"]').click();
       await page.locator('#campaign-towns li').first().waitFor();
       const n = await page.locator('#campaign-towns li').count();
