@@ -55,8 +55,10 @@ static int audit_json(sqlite3 *db, int64_t org_id, json_t **out, struct wr_err *
 			      prog_col_json(st, 7), "closed_on", prog_col_json(st, 8), "updated_at",
 			      prog_col(st, 9), "findings_overdue", (json_int_t)sqlite3_column_int64(st, 10));
 	} else if (s == SQLITE_DONE) {
-		o = json_pack("{s:I,s:s,s:n,s:n,s:{},s:n,s:i}", "org_id", (json_int_t)org_id, "state",
-			      states[0], "kind", "firm", "dates", "updated_at", "findings_overdue", 0);
+		o = json_pack("{s:I,s:s,s:n,s:n,s:{s:n,s:n,s:n,s:n,s:n,s:n},s:n,s:i}", "org_id",
+			      (json_int_t)org_id, "state", states[0], "kind", "firm", "dates",
+			      "signed_up_on", "scheduled_for", "performed_on", "report_received_on",
+			      "remediation_on", "closed_on", "updated_at", "findings_overdue", 0);
 	} else {
 		rc = db_fail(db, e);
 	}

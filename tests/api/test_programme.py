@@ -177,6 +177,8 @@ class ProgrammeTest(ServerTestCase):
         r = spoc.get(path)
         self.assertStatus(r, 200)
         self.assertEqual(r.json["state"], "not-signed-up")
+        self.assertEqual(set(r.json["dates"]), {"signed_up_on", "scheduled_for", "performed_on",
+                                                "report_received_on", "remediation_on", "closed_on"})
         self.assertStatus(spoc.patch(path, {"state": "scheduled"}), 409)
         self.assertStatus(self.session("spoc_antwerpen").post(path, {"kind": "basic"}), 404)
         self.assertStatus(self.session("viewer").post(path, {"kind": "basic"}), 404)
