@@ -48,3 +48,10 @@ bench-sweep: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+# The prevention programme's figures and campaigns over a populated
+# database (bench/programme/run.py); prints a table, not a timed test.
+.PHONY: bench-programme
+bench-programme: build
+	@WARROOM_BIN=$(BUILD)/warroom WARROOM_SOURCE_DIR=. /usr/bin/python3 bench/programme/run.py
+

@@ -68,5 +68,28 @@ void api_incidents_report(struct http_req *rq, struct http_resp *rs);
 void api_incidents_note(struct http_req *rq, struct http_resp *rs);
 void api_incidents_timeline(struct http_req *rq, struct http_resp *rs);
 void api_incidents_taxonomy(struct http_req *rq, struct http_resp *rs);
+/* api/programme.c */
+void api_checklist_current(struct http_req *rq, struct http_resp *rs);
+void api_assessments_list(struct http_req *rq, struct http_resp *rs);
+void api_assessments_create(struct http_req *rq, struct http_resp *rs);
+void api_programme_summary(struct http_req *rq, struct http_resp *rs);
+void api_programme_summary_csv(struct http_req *rq, struct http_resp *rs);
+void api_programme_summary_html(struct http_req *rq, struct http_resp *rs);
+void api_programme_campaign(struct http_req *rq, struct http_resp *rs);
+/* api/audits.c */
+void api_audit_get(struct http_req *rq, struct http_resp *rs);
+void api_audit_signup(struct http_req *rq, struct http_resp *rs);
+void api_audit_patch(struct http_req *rq, struct http_resp *rs);
+void api_findings_list(struct http_req *rq, struct http_resp *rs);
+void api_findings_create(struct http_req *rq, struct http_resp *rs);
+void api_findings_patch(struct http_req *rq, struct http_resp *rs);
+/* api/sessions.c */
+void api_sessions_list(struct http_req *rq, struct http_resp *rs);
+void api_sessions_create(struct http_req *rq, struct http_resp *rs);
+void api_sessions_get(struct http_req *rq, struct http_resp *rs);
+void api_sessions_ics(struct http_req *rq, struct http_resp *rs);
+void api_registrations_create(struct http_req *rq, struct http_resp *rs);
+void api_registrations_patch(struct http_req *rq, struct http_resp *rs);
+void api_registrations_delete(struct http_req *rq, struct http_resp *rs);
 
 #endif

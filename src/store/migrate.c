@@ -15,6 +15,7 @@ static const char *const migrations[] = {
 	"sql/004_intel.sql",
 	"sql/003_comms.sql",
 	"sql/006_incidents.sql",
+	"sql/005_programme.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

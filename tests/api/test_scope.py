@@ -47,6 +47,15 @@ ORG_SCOPED = [
     ("POST", "/api/v1/providers/{provider}/clients", {"org_id": "{org}", "services": ["hosting"]},
      None, True),
     ("DELETE", "/api/v1/providers/{provider}/clients/{org}", None, None, True),
+    # The prevention programme (docs/programme.md).
+    ("GET", "/api/v1/orgs/{org}/assessments", None, 200, False),
+    ("POST", "/api/v1/orgs/{org}/assessments", {"mode": "simple", "answers": []}, 201, False),
+    ("GET", "/api/v1/orgs/{org}/audit", None, 200, False),
+    ("POST", "/api/v1/orgs/{org}/audit", {"kind": "basic"}, None, False),
+    ("PATCH", "/api/v1/orgs/{org}/audit", {"firm": "Scope Audit {n}"}, None, False),
+    ("GET", "/api/v1/orgs/{org}/audit/findings", None, 200, False),
+    ("POST", "/api/v1/orgs/{org}/audit/findings",
+     {"title": "Scope finding {n}", "severity": "low", "due_on": "2030-01-01"}, 403, False),
 ]
 
 

@@ -11,6 +11,9 @@ import * as orgsPage from './pages/orgs.js';
 import * as orgPage from './pages/org.js';
 import * as providersPage from './pages/providers.js';
 import * as journalPage from './pages/journal.js';
+import * as checklistPage from './pages/checklist.js';
+import * as programmePage from './pages/programme.js';
+import * as sessionsPage from './pages/sessions.js';
 
 const root = document.getElementById('app');
 let returnTo = null; // where to go after logging in
@@ -54,6 +57,9 @@ function navLinks(user) {
   }
   if (can.seeProviders(user)) links.push({ href: '#/providers', key: 'nav.providers', match: /^\/providers/, id: 'nav-providers' });
   if (can.seeJournal(user)) links.push({ href: '#/journal', key: 'nav.journal', match: /^\/journal/, id: 'nav-journal' });
+  if ((user.role === 'spoc' && user.org_id != null) || user.role === 'provider') links.push({ href: '#/checklist', key: 'nav.checklist', match: /^\/checklist/, id: 'nav-checklist' });
+  if (can.editAny(user) || user.role === 'viewer') links.push({ href: '#/programme', key: 'nav.programme', match: /^\/programme/, id: 'nav-programme' });
+  links.push({ href: '#/sessions', key: 'nav.sessions', match: /^\/sessions/, id: 'nav-sessions' });
   return links;
 }
 
@@ -115,6 +121,9 @@ const pages = [
   { re: /^\/orgs\/([^/]+)$/, page: orgPage, allowed: () => true },
   { re: /^\/providers\/?$/, page: providersPage, allowed: (u) => can.seeProviders(u) },
   { re: /^\/journal\/?$/, page: journalPage, allowed: (u) => can.seeJournal(u) },
+  { re: /^\/checklist(?:\/([^/]+))?$/, page: checklistPage, allowed: (u) => ['spoc', 'provider'].includes(u.role) || can.editAny(u) },
+  { re: /^\/programme\/?$/, page: programmePage, allowed: (u) => can.editAny(u) || u.role === 'viewer' },
+  { re: /^\/sessions\/?$/, page: sessionsPage, allowed: () => true },
 ];
 
 let routeSeq = 0;
