@@ -75,6 +75,7 @@ void api_assessments_create(struct http_req *rq, struct http_resp *rs);
 void api_programme_summary(struct http_req *rq, struct http_resp *rs);
 void api_programme_summary_csv(struct http_req *rq, struct http_resp *rs);
 void api_programme_summary_html(struct http_req *rq, struct http_resp *rs);
+void api_programme_campaign_send(struct http_req *rq, struct http_resp *rs);
 void api_programme_campaign(struct http_req *rq, struct http_resp *rs);
 /* api/audits.c */
 void api_audit_get(struct http_req *rq, struct http_resp *rs);

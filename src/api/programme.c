@@ -90,6 +90,16 @@ void api_programme_summary_html(struct http_req *rq, struct http_resp *rs)
 	summary_text(rq, rs, programme_summary_html, "text/html; charset=utf-8", NULL);
 }
 
+void api_programme_campaign_send(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *out;
+	struct wr_err e = {0};
+	if (campaign_send(rq->db, &rq->actor, rq->params[0], &out, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 201, out);
+}
+
 void api_programme_campaign(struct http_req *rq, struct http_resp *rs)
 {
 	json_t *out;

@@ -73,6 +73,7 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/programme/summary.csv", api_programme_summary_csv, 1},
 	{"GET", "/api/v1/programme/summary.html", api_programme_summary_html, 1},
 	{"GET", "/api/v1/programme/campaigns/{filter}", api_programme_campaign, 1},
+	{"POST", "/api/v1/programme/campaigns/{filter}/advisory", api_programme_campaign_send, 1},
 	{"GET", "/api/v1/sessions", api_sessions_list, 1},
 	{"POST", "/api/v1/sessions", api_sessions_create, 1},
 	{"GET", "/api/v1/sessions/{id}", api_sessions_get, 1},

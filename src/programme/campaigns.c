@@ -2,9 +2,12 @@
  * (municipalities valid today) each one selects, and the advisory draft that
  * addresses them. The communications engine (four-eyes approval, outbox) is
  * not part of this module: campaign_advisory_draft() is the one seam where a
- * campaign becomes an advisory; it builds the draft that the advisory API
- * takes, with the explicit list of towns as its audience. */
+ * campaign becomes an advisory; it builds the body that POST
+ * /api/v1/advisories takes (comms/comms.h), with the explicit list of towns
+ * as its audience, and campaign_send() makes it a draft in the four-eyes
+ * flow. */
 #include "programme/programme.h"
+#include "comms/comms.h"
 #include "base/timeutil.h"
 #include "programme/prog_internal.h"
 #include "store/db.h"
@@ -74,9 +77,31 @@ static json_t *campaign_advisory_draft(const struct campaign *c, const json_t *o
 	const json_t *o;
 	json_array_foreach(orgs, i, o)
 		json_array_append_new(ids, json_integer(json_integer_value(json_object_get(o, "id"))));
-	return json_pack("{s:{s:s,s:s},s:s,s:s,s:{s:s,s:o}}", "title", "nl", c->title_nl, "en",
-			 c->title_en, "tlp", "CLEAR", "campaign", c->name, "audience", "kind",
-			 "explicit", "org_ids", ids);
+	char body[1024];
+	snprintf(body, sizeof body,
+		 "**%s**\n\nDe Vlaamse cyber war room vraagt uw gemeente hier werk van te maken; "
+		 "uw SPOC vindt de details in warroom.\n\n---\n\n**%s**\n\nThe Flemish cyber war "
+		 "room asks your town to act on this; your SPOC finds the details in warroom.\n",
+		 c->title_nl, c->title_en);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:o, s:[s]}}", "title", c->title_nl, "body",
+			 body, "tlp", "CLEAR", "severity", "info", "kind", "advisory", "audience",
+			 "orgs", ids, "roles", "spoc");
+}
+
+int campaign_send(sqlite3 *db, const struct actor *a, const char *filter, json_t **out,
+		  struct wr_err *e)
+{
+	json_t *aud;
+	*out = NULL;
+	int rc = campaign_audience(db, a, filter, &aud, e);
+	if (rc)
+		return rc;
+	if (json_integer_value(json_object_get(aud, "count")) == 0)
+		rc = wr_err_set(e, WR_ECONFLICT, "filter", "no town matches this campaign now");
+	else
+		rc = advisory_create(db, a, json_object_get(aud, "advisory_draft"), out, e);
+	json_decref(aud);
+	return rc;
 }
 
 int campaign_audience(sqlite3 *db, const struct actor *a, const char *filter, json_t **out,

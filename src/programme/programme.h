@@ -64,5 +64,10 @@ int programme_summary_html(const json_t *summary, char **text, struct wr_err *e)
  * "basic-not-reached", "findings-overdue"), by name. Staff only. */
 int campaign_audience(sqlite3 *db, const struct actor *a, const char *filter, json_t **out,
 		      struct wr_err *e);
+/* The campaign's reminder as an advisory draft (comms/comms.h) to the towns
+ * the filter selects now: it still needs submission and a second analyst's
+ * approval. WR_ECONFLICT when no town matches. */
+int campaign_send(sqlite3 *db, const struct actor *a, const char *filter, json_t **out,
+		  struct wr_err *e);
 
 #endif

@@ -289,7 +289,15 @@ class ProgrammeTest(ServerTestCase):
         ids = {o["id"] for o in r.json["orgs"]}
         self.assertEqual(r.json["count"], towns[0] - signed)
         self.assertNotIn(self.leuven["id"], ids)
-        self.assertEqual(sorted(r.json["advisory_draft"]["audience"]["org_ids"]), sorted(ids))
+        self.assertEqual(sorted(r.json["advisory_draft"]["audience"]["orgs"]), sorted(ids))
+        # The reminder in two clicks: a draft advisory to exactly those towns,
+        # which still goes through four eyes (docs/comms.md).
+        r = a.post("/api/v1/programme/campaigns/not-signed-up/advisory", {})
+        self.assertStatus(r, 201)
+        self.assertEqual((r.json["status"], r.json["tlp"]), ("draft", "CLEAR"))
+        self.assertEqual(sorted(r.json["audience"]["orgs"]), sorted(ids))
+        self.assertEqual(r.json["audience"]["roles"], ["spoc"])
+        self.assertStatus(a.post("/api/v1/programme/campaigns/no-such/advisory", {}), 404)
         r = a.get("/api/v1/programme/campaigns/findings-overdue")
         self.assertStatus(r, 200)
         self.assertIn(self.leuven["id"], {o["id"] for o in r.json["orgs"]})
