@@ -15,30 +15,12 @@
 
 void api_advisories_list(struct http_req *rq, struct http_resp *rs)
 {
-	int limit;
-	int64_t cursor, next;
-	json_t *items;
-	struct wr_err e = {0};
-	if (api_paging(rq, rs, 50, 500, &limit, &cursor))
-		return;
-	if (advisory_list(rq->db, &rq->actor, limit, cursor, &items, &next, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, api_page(items, next));
+	api_list_reply(rq, rs, 50, 500, advisory_list);
 }
 
 void api_advisories_create(struct http_req *rq, struct http_resp *rs)
 {
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_body_object(rq, rs, &body))
-		return;
-	int rc = advisory_create(rq->db, &rq->actor, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 201, out);
+	api_create_reply(rq, rs, advisory_create);
 }
 
 void api_advisories_patch(struct http_req *rq, struct http_resp *rs)

@@ -165,3 +165,31 @@ int api_require_admin(const struct http_req *rq, struct http_resp *rs)
 	api_error_simple(rs, WR_EFORBIDDEN, "", "this needs an admin account");
 	return -1;
 }
+
+void api_list_reply(struct http_req *rq, struct http_resp *rs, int def, int max, api_list_fn fn)
+{
+	int limit;
+	int64_t cursor, next;
+	json_t *items;
+	struct wr_err e = {0};
+	if (api_paging(rq, rs, def, max, &limit, &cursor))
+		return;
+	if (fn(rq->db, &rq->actor, limit, cursor, &items, &next, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, api_page(items, next));
+}
+
+void api_create_reply(struct http_req *rq, struct http_resp *rs, api_create_fn fn)
+{
+	json_t *body, *out;
+	struct wr_err e = {0};
+	if (api_body_object(rq, rs, &body))
+		return;
+	int rc = fn(rq->db, &rq->actor, body, &out, &e);
+	json_decref(body);
+	if (rc)
+		api_error(rs, &e);
+	else
+		api_reply(rs, 201, out);
+}

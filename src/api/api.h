@@ -37,6 +37,16 @@ int api_paging(const struct http_req *rq, struct http_resp *rs, int def, int max
 	       int64_t *cursor);
 /* {"items": items, "next_cursor": "N" or null} */
 json_t *api_page(json_t *items, int64_t next_cursor);
+/* A domain's page query and creation, for the two handler shapes that
+ * many modules share. */
+typedef int (*api_list_fn)(sqlite3 *db, const struct actor *a, int limit, int64_t cursor,
+			   json_t **items, int64_t *next_cursor, struct wr_err *e);
+typedef int (*api_create_fn)(sqlite3 *db, const struct actor *a, const json_t *body,
+			     json_t **out, struct wr_err *e);
+/* ?limit=&cursor= (default def, at most max) -> fn -> 200 page. */
+void api_list_reply(struct http_req *rq, struct http_resp *rs, int def, int max, api_list_fn fn);
+/* The JSON body -> fn -> 201 with what it made. */
+void api_create_reply(struct http_req *rq, struct http_resp *rs, api_create_fn fn);
 /* Writes 403 and returns -1 unless the actor is admin or analyst. */
 int api_require_staff(const struct http_req *rq, struct http_resp *rs);
 int api_require_admin(const struct http_req *rq, struct http_resp *rs);

@@ -187,14 +187,5 @@ void api_sightings_create(struct http_req *rq, struct http_resp *rs)
 
 void api_sightings_list(struct http_req *rq, struct http_resp *rs)
 {
-	int limit;
-	int64_t cursor, next;
-	json_t *items;
-	struct wr_err e = {0};
-	if (api_paging(rq, rs, 100, 1000, &limit, &cursor))
-		return;
-	if (intel_sightings_list(rq->db, &rq->actor, limit, cursor, &items, &next, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, api_page(items, next));
+	api_list_reply(rq, rs, 100, 1000, intel_sightings_list);
 }
