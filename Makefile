@@ -55,3 +55,9 @@ clean:
 bench-programme: build
 	@WARROOM_BIN=$(BUILD)/warroom WARROOM_SOURCE_DIR=. /usr/bin/python3 bench/programme/run.py
 
+
+# One advisory to every SPOC and deputy of the demo data through a local
+# SMTP server (bench/comms/run.py); prints a table, not a timed test.
+.PHONY: bench-comms
+bench-comms: build
+	@WARROOM_BIN=$(BUILD)/warroom WARROOM_SOURCE_DIR=. /usr/bin/python3 bench/comms/run.py

@@ -53,7 +53,7 @@ int comms_config_defaults(struct comms_config *c, struct wr_err *e)
 	memset(c, 0, sizeof *c);
 	snprintf(c->smtp.from, sizeof c->smtp.from, "warroom@localhost");
 	c->retry_base = 30;
-	c->rate = 50;
+	c->rate = 100;
 	int rc = env_into("WARROOM_SMTP_URL", c->smtp.url, sizeof c->smtp.url, e);
 	if (!rc)
 		rc = env_into("WARROOM_MAIL_FROM", c->smtp.from, sizeof c->smtp.from, e);
