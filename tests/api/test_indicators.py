@@ -169,6 +169,13 @@ class Indicators(ServerTestCase):
         r = self.c["spoc_gent"].post("/api/v1/sightings", {"sightings": [{"indicator": "x", "type": "domain", "count": 0}]})
         self.assertStatus(r, 422)
         self.assertStatus(self.c["viewer"].get("/api/v1/packs/current"), 403)
+        # A backup carries the signing key beside the database copy (0600).
+        dest = os.path.join(self.server.dir, "backup.db")
+        self.server.cli("backup", dest)
+        with open(self.server.db + ".pack.key", "rb") as f, open(dest + ".pack.key", "rb") as g:
+            self.assertEqual(f.read(), g.read())
+        self.assertEqual(os.stat(dest + ".pack.key").st_mode & 0o777, 0o600)
+        self.assertTrue(os.path.exists(dest + ".pack.pub"))
 
 
 if __name__ == "__main__":
