@@ -92,5 +92,10 @@ void api_sessions_ics(struct http_req *rq, struct http_resp *rs);
 void api_registrations_create(struct http_req *rq, struct http_resp *rs);
 void api_registrations_patch(struct http_req *rq, struct http_resp *rs);
 void api_registrations_delete(struct http_req *rq, struct http_resp *rs);
+/* api/vulns.c */
+void api_vuln_findings_list(struct http_req *rq, struct http_resp *rs);
+void api_vuln_findings_patch(struct http_req *rq, struct http_resp *rs);
+void api_vulns_unrouted(struct http_req *rq, struct http_resp *rs);
+void api_vulns_import(struct http_req *rq, struct http_resp *rs);
 
 #endif

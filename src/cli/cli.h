@@ -40,5 +40,6 @@ int cli_is_ioc_import(const char *kind);
 int cli_is_ioc_export(const char *kind);
 int cmd_import_iocs(struct cli *c, int argc, char **argv);
 int cmd_export_iocs(struct cli *c, int argc, char **argv);
+int cmd_import_scan(struct cli *c, int argc, char **argv); /* warroom import shadowserver FILE */
 
 #endif

@@ -1,0 +1,71 @@
+/* /api/v1/findings and /api/v1/vulns (docs/api.md, docs/vulns.md). */
+#include "api/api.h"
+#include "api/handlers.h"
+#include "vulns/vulns.h"
+
+#include <stdlib.h>
+
+void api_vuln_findings_list(struct http_req *rq, struct http_resp *rs)
+{
+	int limit;
+	int64_t cursor, next, org = 0;
+	json_t *items;
+	struct wr_err e = {0};
+	const char *o = http_query(rq, "org");
+	if (o && (org = strtoll(o, NULL, 10)) < 1) {
+		api_error_simple(rs, WR_EINVAL, "org", "is not an organisation id");
+		return;
+	}
+	if (api_paging(rq, rs, 100, 1000, &limit, &cursor))
+		return;
+	if (vuln_findings_list(rq->db, &rq->actor, org, http_query(rq, "status"), http_query(rq, "severity"),
+			       limit, cursor, &items, &next, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, api_page(items, next));
+}
+
+void api_vuln_findings_patch(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id;
+	json_t *body, *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
+		return;
+	int rc = vuln_finding_update(rq->db, &rq->actor, id, body, &out, &e);
+	json_decref(body);
+	if (rc)
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, out);
+}
+
+void api_vulns_unrouted(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *items;
+	struct wr_err e = {0};
+	if (vuln_unrouted(rq->db, &rq->actor, &items, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_vulns_import(struct http_req *rq, struct http_resp *rs)
+{
+	struct vuln_import_result r;
+	struct wr_err e = {0};
+	const char *name = http_query(rq, "name");
+	int rc = vuln_import_shadowserver(rq->db, &rq->actor, name ? name : "", rq->body, rq->body_len,
+					  &r, &e);
+	if (rc) {
+		vuln_import_result_release(&r);
+		api_error(rs, &e);
+		return;
+	}
+	api_reply(rs, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "already", r.already,
+				     "rows", (json_int_t)r.rows, "routed", (json_int_t)r.routed,
+				     "unrouted", (json_int_t)r.unrouted, "opened", (json_int_t)r.opened,
+				     "refreshed", (json_int_t)r.refreshed, "reopened",
+				     (json_int_t)r.reopened, "errors", r.errors));
+	vuln_import_result_release(&r);
+}

@@ -1,0 +1,162 @@
+/* Findings and what reached nobody (vulns/vulns.h). */
+#include "vulns/vulns.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/journal.h"
+#include "base/jsonutil.h"
+#include "base/timeutil.h"
+#include "store/db.h"
+
+/* Which findings the actor may see, as SQL on table f (integers only). */
+static int scope_sql(const struct actor *a, char *out, size_t n)
+{
+	if (scope_is_staff(a))
+		return snprintf(out, n, "1"), 0;
+	if (a->role == ROLE_SPOC)
+		return snprintf(out, n, "f.org_id = %lld", (long long)a->org_id), 0;
+	if (a->role == ROLE_PROVIDER)
+		return snprintf(out, n, "f.provider_id = %lld", (long long)a->provider_id), 0;
+	return -1;
+}
+
+#define FINDING_SQL                                                                                \
+	"SELECT f.id, f.org_id, o.name AS org_name, f.asset_id, f.provider_id, f.ip, f.port, f.issue," \
+	" f.report, f.cves, f.severity, f.status, f.reason, f.first_seen, f.last_seen, f.times_seen,"  \
+	" f.reopened FROM findings f JOIN orgs o ON o.id = f.org_id"
+
+int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,
+		       const char *severity, int limit, int64_t cursor, json_t **items,
+		       int64_t *next_cursor, struct wr_err *e)
+{
+	char scope[96], sql[1024];
+	*items = NULL;
+	*next_cursor = 0;
+	if (scope_sql(a, scope, sizeof scope))
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a viewer sees figures only");
+	snprintf(sql, sizeof sql,
+		 "%s WHERE %s AND (?1 = 0 OR f.org_id = ?1) AND (?2 IS NULL OR f.status = ?2)"
+		 " AND (?3 IS NULL OR f.severity = ?3) AND (?4 = 0 OR f.id < ?4) ORDER BY f.id DESC LIMIT ?5",
+		 FINDING_SQL, scope);
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, org);
+	db_bind_text_or_null(st, 2, status);
+	db_bind_text_or_null(st, 3, severity);
+	sqlite3_bind_int64(st, 4, cursor);
+	sqlite3_bind_int(st, 5, limit + 1);
+	json_t *arr = json_array();
+	int n = 0;
+	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*next_cursor = json_integer_value(json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
+			break;
+		}
+		json_array_append_new(arr, db_row_json(st));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		json_decref(arr);
+		return db_fail(db, e);
+	}
+	*items = arr;
+	return arr ? 0 : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+}
+
+static int get_one(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
+{
+	char scope[96], sql[1024];
+	if (scope_sql(a, scope, sizeof scope))
+		return wr_err_set(e, WR_ENOTFOUND, NULL, "no such finding");
+	snprintf(sql, sizeof sql, "%s WHERE f.id = ?1 AND %s", FINDING_SQL, scope);
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? db_row_json(st) : NULL;
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return wr_err_set(e, WR_ENOTFOUND, NULL, "no such finding");
+	return rc == SQLITE_ROW ? 0 : db_fail(db, e);
+}
+
+int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			json_t **out, struct wr_err *e)
+{
+	static const char *const allowed[] = {"status", "reason", NULL};
+	const char *status, *reason = NULL;
+	*out = NULL;
+	int rc = json_reject_unknown(body, allowed, e);
+	if (!rc)
+		rc = json_get_string(body, "status", 1, &status, NULL, e);
+	if (!rc)
+		rc = json_get_string(body, "reason", 0, &reason, NULL, e);
+	if (rc)
+		return rc;
+	if (strcmp(status, "open") && strcmp(status, "acknowledged") && strcmp(status, "fixed") &&
+	    strcmp(status, "accepted") && strcmp(status, "false-positive"))
+		return wr_err_set(e, WR_EINVAL, "status", "is not open, acknowledged, fixed, accepted or false-positive");
+	if ((!strcmp(status, "accepted") || !strcmp(status, "false-positive")) && (!reason || !*reason))
+		return wr_err_set(e, WR_EINVAL, "reason", "is required to accept a risk or call it a false positive");
+	json_t *cur;
+	if ((rc = get_one(db, a, id, &cur, e)))
+		return rc;
+	json_decref(cur);
+	if (a->role == ROLE_VIEWER)
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a viewer changes nothing");
+	char now[32];
+	time_format_rfc3339((time_t)time_now(), now, sizeof now);
+	sqlite3_stmt *st;
+	if ((rc = db_begin(db, e)))
+		return rc;
+	rc = db_prepare(db, "UPDATE findings SET status = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1", &st, e);
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+		db_bind_text_or_null(st, 3, reason);
+		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+		rc = db_step_done(db, st, e);
+	}
+	if (!rc)
+		rc = journal_append(db, a->name, "finding.update", "finding", id, body, e);
+	if (!rc)
+		rc = db_commit(db, e);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return get_one(db, a, id, out, e);
+}
+
+int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e)
+{
+	*items = NULL;
+	if (!scope_is_staff(a))
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "the war room's list");
+	/* The /24 of an IPv4 address: the text up to its last dot. */
+	sqlite3_stmt *st;
+	int rc = db_prepare(db,
+			    "SELECT CASE WHEN instr(ip, ':') = 0 THEN rtrim(ip, '0123456789') || '0/24'"
+			    " ELSE ip END AS prefix, count(*) AS events, group_concat(DISTINCT asn) AS asns,"
+			    " group_concat(DISTINCT issue) AS issues, min(seen_at) AS first_seen,"
+			    " max(seen_at) AS last_seen FROM vuln_events WHERE org_id IS NULL"
+			    " GROUP BY prefix ORDER BY events DESC, prefix LIMIT 1000",
+			    &st, e);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, db_row_json(st));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return db_fail(db, e);
+	}
+	*items = arr;
+	return 0;
+}

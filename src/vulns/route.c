@@ -1,0 +1,162 @@
+/* Longest-prefix match (vulns/route.h): every address as 128 bits (IPv4
+ * mapped into ::ffff:0:0/96), one open-addressing table per prefix length
+ * in use, probed from the longest length down. */
+#include "vulns/route.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+
+struct entry {
+	uint64_t hi, lo;
+	struct route_hit hit;
+	int used;
+};
+
+struct table {
+	int len; /* 0..128 */
+	struct entry *slots;
+	size_t mask, n;
+};
+
+struct vroute {
+	struct table t[129];
+	int lens[129], nlens; /* lengths in use, longest first */
+};
+
+static void mask128(uint64_t *hi, uint64_t *lo, int len)
+{
+	*hi &= len >= 64 ? ~0ull : len ? ~0ull << (64 - len) : 0;
+	*lo &= len >= 128 ? ~0ull : len > 64 ? ~0ull << (128 - len) : 0;
+}
+
+static size_t slot_of(uint64_t hi, uint64_t lo, size_t mask)
+{
+	uint64_t h = (hi * 0x9e3779b97f4a7c15ull) ^ (lo * 0xc2b2ae3d27d4eb4full);
+	return (size_t)(h ^ (h >> 31)) & mask;
+}
+
+static int put(struct table *t, uint64_t hi, uint64_t lo, const struct route_hit *hit)
+{
+	if ((t->n + 1) * 2 > t->mask + 1) {
+		size_t cap = t->mask ? (t->mask + 1) * 2 : 16;
+		struct entry *s = calloc(cap, sizeof *s);
+		if (!s)
+			return -1;
+		for (size_t i = 0; t->slots && i <= t->mask; i++)
+			if (t->slots[i].used) {
+				size_t k = slot_of(t->slots[i].hi, t->slots[i].lo, cap - 1);
+				while (s[k].used)
+					k = (k + 1) & (cap - 1);
+				s[k] = t->slots[i];
+			}
+		free(t->slots);
+		t->slots = s;
+		t->mask = cap - 1;
+	}
+	size_t k = slot_of(hi, lo, t->mask);
+	while (t->slots[k].used) {
+		if (t->slots[k].hi == hi && t->slots[k].lo == lo)
+			return 0; /* the same prefix claimed again: the first (lowest id) stays */
+		k = (k + 1) & t->mask;
+	}
+	t->slots[k] = (struct entry){hi, lo, *hit, 1};
+	t->n++;
+	return 0;
+}
+
+static uint64_t hex64(const char *s)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 16; i++) {
+		char c = s[i];
+		v = v << 4 | (uint64_t)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+	}
+	return v;
+}
+
+int vroute_build(sqlite3 *db, struct vroute **out, struct wr_err *e)
+{
+	struct vroute *r = calloc(1, sizeof *r);
+	if (!r)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	sqlite3_stmt *st;
+	int rc = db_prepare(db,
+			    "SELECT id, org_id, coalesce(provider_id, 0), value, range_lo FROM assets"
+			    " WHERE type = 'cidr' AND range_lo IS NOT NULL ORDER BY id",
+			    &st, e);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *value = (const char *)sqlite3_column_text(st, 3);
+		const char *lo_hex = (const char *)sqlite3_column_text(st, 4);
+		const char *slash = strchr(value, '/');
+		if (!slash || strlen(lo_hex) != 32)
+			continue;
+		int len = (int)strtol(slash + 1, NULL, 10);
+		int v6 = strchr(value, ':') != NULL;
+		if (!v6)
+			len += 96;
+		if (len < 0 || len > 128)
+			continue;
+		uint64_t hi = hex64(lo_hex), lo = hex64(lo_hex + 16);
+		mask128(&hi, &lo, len);
+		struct route_hit h = {sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0),
+				      sqlite3_column_int64(st, 2), v6 ? len : len - 96};
+		r->t[len].len = len;
+		if (put(&r->t[len], hi, lo, &h)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		vroute_free(r);
+		return rc == SQLITE_NOMEM ? wr_err_set(e, WR_ENOMEM, NULL, "out of memory") : db_fail(db, e);
+	}
+	for (int len = 128; len >= 0; len--)
+		if (r->t[len].n)
+			r->lens[r->nlens++] = len;
+	*out = r;
+	return 0;
+}
+
+void vroute_free(struct vroute *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i <= 128; i++)
+		free(r->t[i].slots);
+	free(r);
+}
+
+int vroute_ip(const struct vroute *r, const char *ip, struct route_hit *hit)
+{
+	unsigned char b[16];
+	struct in_addr a4;
+	if (inet_pton(AF_INET, ip, &a4) == 1) {
+		memset(b, 0, 10);
+		b[10] = b[11] = 0xff;
+		memcpy(b + 12, &a4, 4);
+	} else if (inet_pton(AF_INET6, ip, b) != 1) {
+		return 0;
+	}
+	uint64_t hi = 0, lo = 0;
+	for (int i = 0; i < 8; i++)
+		hi = hi << 8 | b[i], lo = lo << 8 | b[i + 8];
+	for (int i = 0; i < r->nlens; i++) {
+		const struct table *t = &r->t[r->lens[i]];
+		uint64_t h = hi, l = lo;
+		mask128(&h, &l, t->len);
+		for (size_t k = slot_of(h, l, t->mask); t->slots[k].used; k = (k + 1) & t->mask)
+			if (t->slots[k].hi == h && t->slots[k].lo == l) {
+				*hit = t->slots[k].hit;
+				return 1;
+			}
+	}
+	return 0;
+}

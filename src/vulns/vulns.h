@@ -1,0 +1,41 @@
+/* Vulnerability notifications (issue 7, docs/vulns.md): internet-scan
+ * reports routed to the town that owns each address, findings per (town,
+ * address, issue) tracked to closure, and what reached nobody. */
+#ifndef WR_VULNS_VULNS_H
+#define WR_VULNS_VULNS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "store/scope.h"
+
+struct vuln_import_result {
+	size_t rows, routed, unrouted, opened, refreshed, reopened;
+	int already; /* the same file was imported before: nothing changed */
+	json_t *errors; /* [{"line", "message"}]: malformed rows, skipped */
+};
+void vuln_import_result_release(struct vuln_import_result *r);
+
+/* A Shadowserver report (CSV; the file name gives date and report:
+ * YYYY-MM-DD-<report>-<filter>.csv; columns by header name) in one
+ * transaction. Staff only. A header without the common columns is refused
+ * (WR_EINVAL); a malformed row is reported with its line and skipped. */
+int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *name,
+			     const char *text, size_t len, struct vuln_import_result *r,
+			     struct wr_err *e);
+
+/* Findings the actor may see (staff all, a SPOC its town's, a provider those
+ * on assets it manages), filters org/status/severity (0/NULL: any). */
+int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,
+		       const char *severity, int limit, int64_t cursor, json_t **items,
+		       int64_t *next_cursor, struct wr_err *e);
+/* {"status": "acknowledged"|"fixed"|"accepted"|"false-positive"|"open", "reason"}. */
+int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			json_t **out, struct wr_err *e);
+/* Events that reached nobody, grouped by /24 (IPv4) or /48 (IPv6) with
+ * their count and AS numbers: the prefixes a town should claim. Staff. */
+int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e);
+
+#endif
