@@ -37,15 +37,6 @@ void api_assets_create(struct http_req *rq, struct http_resp *rs);
 void api_assets_get(struct http_req *rq, struct http_resp *rs);
 void api_assets_patch(struct http_req *rq, struct http_resp *rs);
 void api_assets_delete(struct http_req *rq, struct http_resp *rs);
-/* api/indicators.c */
-void api_indicators_list(struct http_req *rq, struct http_resp *rs);
-void api_indicators_import(struct http_req *rq, struct http_resp *rs);
-void api_indicators_export(struct http_req *rq, struct http_resp *rs);
-void api_packs_current(struct http_req *rq, struct http_resp *rs);
-void api_packs_current_sig(struct http_req *rq, struct http_resp *rs);
-void api_packs_key(struct http_req *rq, struct http_resp *rs);
-void api_sightings_create(struct http_req *rq, struct http_resp *rs);
-void api_sightings_list(struct http_req *rq, struct http_resp *rs);
 /* api/advisories.c */
 void api_advisories_list(struct http_req *rq, struct http_resp *rs);
 void api_advisories_create(struct http_req *rq, struct http_resp *rs);

@@ -35,11 +35,7 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_sweep(struct cli *c, int argc, char **argv);
 int cmd_pack(struct cli *c, int argc, char **argv);
-/* cli/cmd_intel.c: the indicator kinds of import and export. */
-int cli_is_ioc_import(const char *kind);
-int cli_is_ioc_export(const char *kind);
-int cmd_import_iocs(struct cli *c, int argc, char **argv);
-int cmd_export_iocs(struct cli *c, int argc, char **argv);
+/* cli/cmd_scan.c */
 int cmd_import_scan(struct cli *c, int argc, char **argv); /* warroom import shadowserver FILE */
 
 #endif

@@ -9,8 +9,6 @@
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	enum import_kind kind;
-	if (argc >= 2 && cli_is_ioc_export(argv[1]))
-		return cmd_export_iocs(c, argc, argv);
 	if (argc != 2 || import_kind_parse(argv[1], &kind)) {
 		fprintf(stderr, "usage: warroom export orgs|contacts|providers|assets > FILE.csv\n");
 		return 2;

@@ -12,7 +12,6 @@
 static const char *const migrations[] = {
 	"sql/001_platform.sql",
 	"sql/002_orgs_name_index.sql",
-	"sql/004_intel.sql",
 	"sql/003_comms.sql",
 	"sql/006_incidents.sql",
 	"sql/005_programme.sql",

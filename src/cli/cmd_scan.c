@@ -1,0 +1,52 @@
+/* warroom import shadowserver FILE: a scan report routed to the towns
+ * (vulns/vulns.h, docs/vulns.md). Reached from cmd_import.c. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "sweep/sweep_cli.h"
+#include "vulns/vulns.h"
+
+int cmd_import_scan(struct cli *c, int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: warroom import shadowserver YYYY-MM-DD-REPORT-FILTER.csv\n");
+		return 2;
+	}
+	char *text;
+	size_t len;
+	struct wr_err e = {0};
+	if (sweep_slurp(argv[2], &text, &len, &e)) {
+		fprintf(stderr, "%s: %s: %s\n", c->prog, argv[2], e.message);
+		return 1;
+	}
+	sqlite3 *db;
+	if (cli_open_db(c, &db)) {
+		free(text);
+		return 1;
+	}
+	struct vuln_import_result r;
+	int rc = vuln_import_shadowserver(db, &c->actor, argv[2], text, len, &r, &e);
+	db_close(db);
+	free(text);
+	for (size_t i = 0; r.errors && i < json_array_size(r.errors); i++) {
+		const json_t *x = json_array_get(r.errors, i);
+		fprintf(stderr, "%s:%lld: %s (row skipped)\n", argv[2],
+			(long long)json_integer_value(json_object_get(x, "line")),
+			json_string_value(json_object_get(x, "message")));
+	}
+	size_t bad = r.errors ? json_array_size(r.errors) : 0;
+	vuln_import_result_release(&r);
+	if (rc)
+		return cli_fail(c, &e);
+	if (r.already)
+		printf("imported 0 rows from %s: already imported, nothing changed\n", argv[2]);
+	else
+		printf("imported %zu rows from %s: %zu routed to a town, %zu reached nobody, %zu findings"
+		       " opened, %zu refreshed, %zu reopened, %zu rows skipped\n",
+		       r.rows, argv[2], r.routed, r.unrouted, r.opened, r.refreshed, r.reopened, bad);
+	return 0;
+}
