@@ -277,3 +277,12 @@ size_t ioc_set_memory(const struct ioc_set *s)
 	return s->pool_cap + s->cap * sizeof *s->recs + s->index_cap * sizeof *s->index +
 	       s->nodes_cap * sizeof *s->nodes + s->texts_cap * sizeof *s->texts;
 }
+
+long ioc_set_find(const struct ioc_set *s, enum ioc_type t, const char *value, size_t len)
+{
+	if (!s->index_cap)
+		return -1;
+	uint64_t htag;
+	size_t k = find_slot(s, (uint32_t)t, value, len, &htag);
+	return s->index[k] ? (long)((uint32_t)s->index[k] - 1) : -1;
+}

@@ -12,6 +12,7 @@
 static const char *const migrations[] = {
 	"sql/001_platform.sql",
 	"sql/002_orgs_name_index.sql",
+	"sql/004_intel.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
