@@ -80,7 +80,8 @@ int intel_warninglist_load(sqlite3 *db, const struct actor *a, const char *path,
 			   struct wr_err *e);
 
 /* Recomputes fp_list of every indicator against the stored lists, inside
- * the caller's transaction. *flagged may be NULL. */
+ * the caller's transaction (after intel_next_version: a changed indicator
+ * takes the newest version). *flagged may be NULL. */
 int intel_warninglist_reflag(sqlite3 *db, int64_t *flagged, struct wr_err *e);
 
 /* ------------------------------------------------------------------ packs */
