@@ -36,4 +36,9 @@ int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_sweep(struct cli *c, int argc, char **argv);
 int cmd_pack(struct cli *c, int argc, char **argv);
 
+/* cli/cmd_intel.c: indicator imports (cmd_import dispatches them) and the pack key */
+int cli_is_intel_import(const char *kind);
+int cmd_import_intel(struct cli *c, int argc, char **argv);
+int cmd_pack_key(struct cli *c, int argc, char **argv);
+
 #endif

@@ -353,7 +353,7 @@ static void stix_sco(struct ctx *c, const json_t *o, const char *type)
 			add(c, id, IOC_FILENAME, v, c->source, NULL, NULL);
 	} else if (c->meta) {
 		/* the store reports every object it leaves out, with its id */
-		report(c, id, "a %.60s object holds no indicator", type);
+		report(c, id, "an object of type %.60s holds no indicator", type);
 	}
 }
 
@@ -585,6 +585,8 @@ int ioc_read_json_meta(struct ioc_set *s, const char *text, size_t len, const ch
 			stix_object(&c, o);
 	} else if (type && !strcmp(type, "indicator")) {
 		stix_indicator(&c, doc);
+	} else if (meta && type && str(doc, "spec_version")) {
+		stix_object(&c, doc); /* one STIX object on its own */
 	} else if (str(doc, "format") && !strcmp(str(doc, "format"), PACK_FORMAT)) {
 		pack_indicators(&c, doc);
 	} else if (json_is_object(json_object_get(doc, "Event"))) {
