@@ -49,7 +49,7 @@ def _key(t, v):
         scheme = m.group(1).lower()
         host = re.sub(r":80$", "", host) if scheme == "http" else re.sub(r":443$", "", host) if scheme == "https" else host
         return (t, "%s://%s%s" % (scheme, host, m.group(3)))
-    if t == "filename" and ("/" in v or "\\" in v):
+    if t == "filename" and "/" in v:
         return None  # a path, not a file name: reported as skipped
     return (t, v) if v else None
 
