@@ -44,3 +44,17 @@ foreach(src ${SWEEP_TESTS})
   set_tests_properties(sweep/${name} PROPERTIES LABELS sweep TIMEOUT 300
     ENVIRONMENT "WARROOM_BIN=$<TARGET_FILE:warroom>;WARROOM_SOURCE_DIR=${CMAKE_SOURCE_DIR};WARROOM_BUILD_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
+
+# Export writers checked by outside validators (the official STIX 2.1 JSON
+# schemas, MISP's feed layout): a small program writes the sample indicators
+# of tests/tools/export_sample.h in each format.
+add_executable(export_sample ${CMAKE_SOURCE_DIR}/tests/tools/export_sample.c)
+target_include_directories(export_sample PRIVATE ${CMAKE_SOURCE_DIR}/tests/tools)
+target_link_libraries(export_sample PRIVATE wrcore)
+file(GLOB EXPORT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/export/test_*.py)
+foreach(src ${EXPORT_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_test(NAME export/${name} COMMAND ${PYTHON3} ${src})
+  set_tests_properties(export/${name} PROPERTIES LABELS export TIMEOUT 120
+    ENVIRONMENT "EXPORT_SAMPLE=$<TARGET_FILE:export_sample>;WARROOM_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endforeach()
