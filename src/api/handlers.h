@@ -44,6 +44,7 @@ void api_indicators_list(struct http_req *rq, struct http_resp *rs);
 void api_indicators_counts(struct http_req *rq, struct http_resp *rs);
 void api_indicators_get(struct http_req *rq, struct http_resp *rs);
 void api_indicators_patch(struct http_req *rq, struct http_resp *rs);
+void api_indicators_export(struct http_req *rq, struct http_resp *rs);
 /* api/packs.c */
 void api_packs_current(struct http_req *rq, struct http_resp *rs);
 void api_packs_key(struct http_req *rq, struct http_resp *rs);

@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "base/timeutil.h"
 #include "intel/intel.h"
+#include "intel/share.h"
 
 #include <string.h>
 
@@ -91,4 +92,32 @@ void api_indicators_patch(struct http_req *rq, struct http_resp *rs)
 		api_error(rs, &e);
 	else
 		api_reply(rs, 200, out);
+}
+
+/* GET /api/v1/indicators/export?format=stix|misp|csv|list|zeek|suricata[&type=]:
+ * what the caller may see, never TLP:RED (a group export). */
+void api_indicators_export(struct http_req *rq, struct http_resp *rs)
+{
+	struct intel_share_opts o = {.only_type = IOC_NONE};
+	struct wr_err e = {0};
+	const char *f = http_query(rq, "format"), *t = http_query(rq, "type");
+	if (!f || intel_format_from_name(f, &o.format)) {
+		api_error_simple(rs, WR_EINVAL, "format", "must be stix, misp, csv, list, zeek or suricata");
+		return;
+	}
+	if (t && *t && (o.only_type = ioc_type_from_name(t)) == IOC_NONE) {
+		api_error_simple(rs, WR_EINVAL, "type", "is not an indicator type");
+		return;
+	}
+	char *out;
+	size_t len;
+	if (intel_share_export(rq->db, &rq->actor, &o, &out, &len, &e)) {
+		api_error(rs, &e);
+		return;
+	}
+	rs->status = 200;
+	rs->raw = (const unsigned char *)out;
+	rs->raw_len = len;
+	rs->raw_owned = 1;
+	rs->content_type = intel_format_content_type(o.format);
 }

@@ -34,6 +34,7 @@ const struct api_route api_routes[] = {
 	{"DELETE", "/api/v1/providers/{id}/clients/{org_id}", api_provider_clients_delete, 1},
 	{"POST", "/api/v1/indicators/import", api_indicators_import, 1},
 	{"GET", "/api/v1/indicators/counts", api_indicators_counts, 1},
+	{"GET", "/api/v1/indicators/export", api_indicators_export, 1},
 	{"GET", "/api/v1/indicators", api_indicators_list, 1},
 	{"GET", "/api/v1/indicators/{id}", api_indicators_get, 1},
 	{"PATCH", "/api/v1/indicators/{id}", api_indicators_patch, 1},

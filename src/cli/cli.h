@@ -40,5 +40,7 @@ int cmd_pack(struct cli *c, int argc, char **argv);
 int cli_is_intel_import(const char *kind);
 int cmd_import_intel(struct cli *c, int argc, char **argv);
 int cmd_pack_key(struct cli *c, int argc, char **argv);
+int cli_is_intel_export(const char *kind);
+int cmd_export_intel(struct cli *c, int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "intel/intel.h"
+#include "intel/share.h"
 #include "store/db.h"
 
 #define IMPORT_MAX_BYTES ((size_t)2 << 30)
@@ -146,4 +147,59 @@ int cmd_pack_key(struct cli *c, int argc, char **argv)
 		return cli_fail(c, &e);
 	printf("%s\n", pub);
 	return 0;
+}
+
+int cli_is_intel_export(const char *kind)
+{
+	enum intel_format f;
+	return kind && (!strcmp(kind, "misp-feed") || !intel_format_from_name(kind, &f));
+}
+
+/* argv: export FORMAT [--type T] [--no-red] | export misp-feed DIR.
+ * The war room's own copy keeps TLP:RED unless --no-red. */
+int cmd_export_intel(struct cli *c, int argc, char **argv)
+{
+	struct intel_share_opts o = {.only_type = IOC_NONE, .include_red = 1};
+	const char *dir = NULL;
+	int i = 2;
+	if (!strcmp(argv[1], "misp-feed")) {
+		if (argc < 3)
+			goto usage;
+		dir = argv[2];
+		i = 3;
+	} else if (intel_format_from_name(argv[1], &o.format)) {
+		goto usage;
+	}
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--type") && i + 1 < argc) {
+			if ((o.only_type = ioc_type_from_name(argv[++i])) == IOC_NONE)
+				goto usage;
+		} else if (!strcmp(argv[i], "--no-red")) {
+			o.include_red = 0;
+		} else {
+			goto usage;
+		}
+	}
+	sqlite3 *db;
+	struct wr_err e = {0};
+	if (cli_open_db(c, &db))
+		return 1;
+	char *out = NULL;
+	size_t len = 0;
+	int rc = dir ? intel_share_misp_feed(db, &c->actor, &o, dir, &e)
+		     : intel_share_export(db, &c->actor, &o, &out, &len, &e);
+	db_close(db);
+	if (rc)
+		return cli_fail(c, &e);
+	if (out && (fwrite(out, 1, len, stdout) != len || fflush(stdout))) {
+		free(out);
+		fprintf(stderr, "%s: export: cannot write: %s\n", c->prog, strerror(errno));
+		return 1;
+	}
+	free(out);
+	return 0;
+usage:
+	fprintf(stderr, "usage: warroom export stix|misp|csv|list|zeek|suricata [--type T] [--no-red] > FILE\n"
+			"       warroom export misp-feed DIR [--no-red]\n");
+	return 2;
 }
