@@ -312,6 +312,13 @@ static int store_all(sqlite3 *db, const struct actor *a, struct reading *r,
 	int rc = wl_matcher_load(db, &c.wl, e);
 	if (rc)
 		return rc;
+	/* A big batch touches the indexes all over: a page cache of up to
+	 * 256 MiB for its length keeps them in memory (restored after). */
+	int64_t cache = -2000;
+	size_t n = ioc_set_count(r->set);
+	db_query_int(db, "PRAGMA cache_size", 0, &cache, NULL);
+	if (n > 10000)
+		db_exec(db, "PRAGMA cache_size = -262144", NULL);
 	if ((rc = db_begin(db, e)))
 		goto out;
 	for (int k = 0; k < Q_COUNT; k++)
@@ -319,7 +326,6 @@ static int store_all(sqlite3 *db, const struct actor *a, struct reading *r,
 			goto fail;
 	if ((rc = intel_next_version(db, "import", &c.version, e)))
 		goto fail;
-	size_t n = ioc_set_count(r->set);
 	for (uint32_t i = 0; i < n; i++)
 		if ((rc = store_one(&c, r->set, i, i < r->nmeta ? &r->meta[i] : NULL, e)))
 			goto fail;
@@ -352,6 +358,11 @@ fail:
 	db_rollback(db);
 out:
 	wl_matcher_free(c.wl);
+	if (n > 10000) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", (long long)cache);
+		db_exec(db, pragma, NULL);
+	}
 	return rc;
 }
 
