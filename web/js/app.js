@@ -11,6 +11,7 @@ import * as orgsPage from './pages/orgs.js';
 import * as orgPage from './pages/org.js';
 import * as providersPage from './pages/providers.js';
 import * as journalPage from './pages/journal.js';
+import * as indicatorsPage from './pages/indicators.js';
 
 const root = document.getElementById('app');
 let returnTo = null; // where to go after logging in
@@ -54,6 +55,7 @@ function navLinks(user) {
   }
   if (can.seeProviders(user)) links.push({ href: '#/providers', key: 'nav.providers', match: /^\/providers/, id: 'nav-providers' });
   if (can.seeJournal(user)) links.push({ href: '#/journal', key: 'nav.journal', match: /^\/journal/, id: 'nav-journal' });
+  if (user.role !== 'viewer') links.push({ href: '#/indicators', key: 'nav.indicators', match: /^\/indicators/, id: 'nav-indicators' });
   return links;
 }
 
@@ -115,6 +117,7 @@ const pages = [
   { re: /^\/orgs\/([^/]+)$/, page: orgPage, allowed: () => true },
   { re: /^\/providers\/?$/, page: providersPage, allowed: (u) => can.seeProviders(u) },
   { re: /^\/journal\/?$/, page: journalPage, allowed: (u) => can.seeJournal(u) },
+  { re: /^\/indicators\/?$/, page: indicatorsPage, allowed: (u) => u.role !== 'viewer' },
 ];
 
 let routeSeq = 0;
