@@ -81,19 +81,14 @@ static void on_meta(void *arg, enum ioc_type t, const char *value, const struct 
 	if (i < 0)
 		return;
 	if ((size_t)i >= r->nmeta) {
-		size_t n = r->nmeta ? r->nmeta : 1024;
-		while (n <= (size_t)i)
-			n *= 2;
-		struct meta *p = realloc(r->meta, n * sizeof *p);
-		if (!p) {
+		size_t was = r->nmeta;
+		if (intel_grow((void **)&r->meta, &r->nmeta, (size_t)i + 1, sizeof *r->meta)) {
 			r->oom = 1;
 			return;
 		}
-		memset(p + r->nmeta, 0, (n - r->nmeta) * sizeof *p);
-		for (size_t k = r->nmeta; k < n; k++)
-			p[k].confidence = p[k].to_ids = -1;
-		r->meta = p;
-		r->nmeta = n;
+		memset(r->meta + was, 0, (r->nmeta - was) * sizeof *r->meta);
+		for (size_t k = was; k < r->nmeta; k++)
+			r->meta[k].confidence = r->meta[k].to_ids = -1;
 	}
 	struct meta *x = &r->meta[i];
 	if (intel_tlp_rank(m->tlp) > intel_tlp_rank(x->tlp))
@@ -140,12 +135,8 @@ static int read_doc(struct reading *r, const char *text, size_t len,
 	}
 }
 
-void intel_uuid4(char out[37])
+void intel_uuid_format(const unsigned char b[16], char out[37])
 {
-	unsigned char b[16];
-	randombytes_buf(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	static const char hex[] = "0123456789abcdef";
 	size_t k = 0;
 	for (int i = 0; i < 16; i++) {
@@ -155,6 +146,15 @@ void intel_uuid4(char out[37])
 		out[k++] = hex[b[i] & 15];
 	}
 	out[k] = '\0';
+}
+
+void intel_uuid4(char out[37])
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	intel_uuid_format(b, out);
 }
 
 int intel_next_version(sqlite3 *db, const char *what, int64_t *version, struct wr_err *e)
@@ -173,9 +173,10 @@ enum { Q_FIND, Q_INSERT, Q_UPDATE, Q_SOURCE, Q_TAG, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	"SELECT id, tlp FROM indicators WHERE type = ? AND value = ?",
+	/* the parameters ?2..?11 are those of the UPDATE below (bind_fields) */
 	"INSERT INTO indicators (uuid, type, value, tlp, confidence, to_ids, first_seen, last_seen,"
 	" valid_until, description, fp_list, created, modified, version)"
-	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	" VALUES (?12, ?13, ?14, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
 	/* merge: the stricter TLP, the higher confidence, the widest seen
 	 * times, the later expiry, detection if any source says so */
 	"UPDATE indicators SET tlp = CASE WHEN ?1 > (CASE tlp WHEN 'CLEAR' THEN 0 WHEN 'GREEN' THEN 1"
@@ -219,6 +220,23 @@ static const char *tag_tlp(const struct ioc_set *s, uint32_t i)
 	return t;
 }
 
+/* ?1..?11 of Q_INSERT and Q_UPDATE. */
+static void bind_fields(struct store_ctx *c, sqlite3_stmt *st, const char *tlp, int conf, int to_ids,
+			const struct meta *m, const char *fp)
+{
+	sqlite3_bind_int(st, 1, intel_tlp_rank(tlp));
+	sqlite3_bind_text(st, 2, tlp, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, conf);
+	sqlite3_bind_int(st, 4, to_ids);
+	bind_time(st, 5, m ? m->first_seen : 0);
+	bind_time(st, 6, m ? m->last_seen : 0);
+	bind_time(st, 7, m ? m->valid_until : 0);
+	db_bind_text_or_null(st, 8, m ? m->description : NULL);
+	db_bind_text_or_null(st, 9, fp);
+	sqlite3_bind_int64(st, 10, c->now);
+	sqlite3_bind_int64(st, 11, c->version);
+}
+
 static int store_one(struct store_ctx *c, const struct ioc_set *s, uint32_t i, const struct meta *m,
 		     struct wr_err *e)
 {
@@ -243,45 +261,23 @@ static int store_one(struct store_ctx *c, const struct ioc_set *s, uint32_t i, c
 	else if (step != SQLITE_DONE)
 		return db_fail(c->db, e);
 	sqlite3_reset(st);
+	st = c->q[id ? Q_UPDATE : Q_INSERT];
+	sqlite3_reset(st);
+	bind_fields(c, st, tlp, conf, to_ids, m, fp);
 	if (id) {
-		st = c->q[Q_UPDATE];
-		sqlite3_reset(st);
-		sqlite3_bind_int(st, 1, intel_tlp_rank(tlp));
-		sqlite3_bind_text(st, 2, tlp, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, conf);
-		sqlite3_bind_int(st, 4, to_ids);
-		bind_time(st, 5, m ? m->first_seen : 0);
-		bind_time(st, 6, m ? m->last_seen : 0);
-		bind_time(st, 7, m ? m->valid_until : 0);
-		db_bind_text_or_null(st, 8, m ? m->description : NULL);
-		db_bind_text_or_null(st, 9, fp);
-		sqlite3_bind_int64(st, 10, c->now);
-		sqlite3_bind_int64(st, 11, c->version);
 		sqlite3_bind_int64(st, 12, id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return db_fail(c->db, e);
-		c->merged++;
 	} else {
 		char uuid[37];
 		intel_uuid4(uuid);
-		st = c->q[Q_INSERT];
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, ioc_type_name(t), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, tlp, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 5, conf);
-		sqlite3_bind_int(st, 6, to_ids);
-		bind_time(st, 7, m ? m->first_seen : 0);
-		bind_time(st, 8, m ? m->last_seen : 0);
-		bind_time(st, 9, m ? m->valid_until : 0);
-		db_bind_text_or_null(st, 10, m ? m->description : NULL);
-		db_bind_text_or_null(st, 11, fp);
-		sqlite3_bind_int64(st, 12, c->now);
-		sqlite3_bind_int64(st, 13, c->now);
-		sqlite3_bind_int64(st, 14, c->version);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return db_fail(c->db, e);
+		sqlite3_bind_text(st, 12, uuid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 13, ioc_type_name(t), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 14, value, -1, SQLITE_STATIC);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(c->db, e);
+	if (id) {
+		c->merged++;
+	} else {
 		id = sqlite3_last_insert_rowid(c->db);
 		c->added++;
 	}

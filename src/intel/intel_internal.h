@@ -3,14 +3,21 @@
 #define WR_INTEL_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
 
+/* 16 bytes as a lower-case UUID text. */
+void intel_uuid_format(const unsigned char b[16], char out[37]);
 /* A random (version 4) lower-case UUID. */
 void intel_uuid4(char out[37]);
 /* Takes the next intel version (one per change batch) inside the caller's
  * transaction. */
 int intel_next_version(sqlite3 *db, const char *what, int64_t *version, struct wr_err *e);
+
+/* Grows *p (of *cap items of size bytes) to hold need items, doubling.
+ * 0 or WR_ENOMEM (then *p is unchanged). */
+int intel_grow(void **p, size_t *cap, size_t need, size_t size);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "intel/intel_internal.h"
 #include "store/db.h"
 
 #define EXPORT_MAX_BYTES ((size_t)1 << 30)
@@ -89,14 +90,8 @@ static int load(sqlite3 *db, const struct actor *a, const struct intel_share_opt
 	sqlite3_bind_int64(st, 4, time_now());
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t c = l->cap ? l->cap * 2 : 1024;
-			struct intel_item *p = realloc(l->items, c * sizeof *p);
-			if (!p)
-				goto oom;
-			l->items = p;
-			l->cap = c;
-		}
+		if (intel_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items))
+			goto oom;
 		struct intel_item *it = &l->items[l->n];
 		memset(it, 0, sizeof *it);
 		it->id = sqlite3_column_int64(st, 0);
@@ -136,15 +131,7 @@ static void audience_uuid(const struct actor *a, char out[37])
 	crypto_generichash(h, sizeof h, (const unsigned char *)seed, strlen(seed), NULL, 0);
 	h[6] = (unsigned char)((h[6] & 0x0f) | 0x50);
 	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-	static const char hex[] = "0123456789abcdef";
-	size_t k = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[k++] = '-';
-		out[k++] = hex[h[i] >> 4];
-		out[k++] = hex[h[i] & 15];
-	}
-	out[k] = '\0';
+	intel_uuid_format(h, out);
 }
 
 static int with_items(sqlite3 *db, const struct actor *a, const struct intel_share_opts *o,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/ip.h"
+#include "intel/intel_internal.h"
 #include "store/db.h"
 
 struct ent {
@@ -33,14 +34,8 @@ struct wl_matcher {
 
 static int push(struct vec *x, const char *v, int list)
 {
-	if (x->n == x->cap) {
-		size_t c = x->cap ? x->cap * 2 : 256;
-		struct ent *p = realloc(x->v, c * sizeof *p);
-		if (!p)
-			return WR_ENOMEM;
-		x->v = p;
-		x->cap = c;
-	}
+	if (intel_grow((void **)&x->v, &x->cap, x->n + 1, sizeof *x->v))
+		return WR_ENOMEM;
 	char *d = strdup(v);
 	if (!d)
 		return WR_ENOMEM;
@@ -66,14 +61,8 @@ static int add_range(struct wl_matcher *m, const char *v, int list)
 	struct ip_prefix p;
 	if (ip_prefix_parse(v, NULL, &p, NULL))
 		return 0; /* not an address: such an entry cannot match an address */
-	if (m->nranges == m->rcap) {
-		size_t c = m->rcap ? m->rcap * 2 : 256;
-		struct range *r = realloc(m->ranges, c * sizeof *r);
-		if (!r)
-			return WR_ENOMEM;
-		m->ranges = r;
-		m->rcap = c;
-	}
+	if (intel_grow((void **)&m->ranges, &m->rcap, m->nranges + 1, sizeof *m->ranges))
+		return WR_ENOMEM;
 	struct range *r = &m->ranges[m->nranges++];
 	ip_prefix_range(&p, r->lo, r->hi);
 	r->list = list;

@@ -48,26 +48,22 @@ class IndicatorImportTest(ServerTestCase):
         self.assertStatus(r, status)
         return r
 
-    def test_every_stix_fixture(self):
-        files = sorted(glob.glob(os.path.join(FIX, "stix", "*.json")))
+    def import_every(self, kind, expected):
+        files = sorted(glob.glob(os.path.join(FIX, kind, "*.json")))
         self.assertGreaterEqual(len(files), 10)
         for path in files:
             with open(path, "rb") as f:
                 raw = f.read()
-            want = intel_expect.per_type(intel_expect.stix_expected(json.loads(raw)))
-            r = self.import_doc(raw, "stix")
+            want = intel_expect.per_type(expected(json.loads(raw)))
+            r = self.import_doc(raw, kind)
             self.assertEqual(r.json["per_type"], want, os.path.basename(path))
-            self.assertEqual(r.json["imported"], sum(want.values()))
+            self.assertEqual(r.json["imported"], sum(want.values()), os.path.basename(path))
+
+    def test_every_stix_fixture(self):
+        self.import_every("stix", intel_expect.stix_expected)
 
     def test_every_misp_fixture(self):
-        files = sorted(glob.glob(os.path.join(FIX, "misp", "*.json")))
-        self.assertGreaterEqual(len(files), 10)
-        for path in files:
-            with open(path, "rb") as f:
-                raw = f.read()
-            want = intel_expect.per_type(intel_expect.misp_expected(json.loads(raw)))
-            r = self.import_doc(raw, "misp")
-            self.assertEqual(r.json["per_type"], want, os.path.basename(path))
+        self.import_every("misp", intel_expect.misp_expected)
 
     def test_unrepresentable_reported_with_id(self):
         doc = {"type": "bundle", "id": "bundle--22222222-2222-4222-8222-222222222222", "objects": [
