@@ -7,6 +7,9 @@ import json
 import os
 import sys
 import tempfile
+import warnings
+
+import jsonschema
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -18,6 +21,29 @@ from test_indicators import TLP2, tlp_bundle  # noqa: E402
 FIX = os.path.join(harness.source_dir(), "tests", "fixtures")
 MARKING_TLP = {v: k for k, v in TLP2.items()}
 MISP_EVENT = os.path.join(FIX, "misp", "57c4445b-c548-4654-af0b-4be3950d210f.json")
+
+
+def stix_schema_errors(doc):
+    """Errors of the bundle and each object against the official STIX 2.1 schemas."""
+    store = {}
+    for root, _, names in os.walk(os.path.join(FIX, "stix-schemas")):
+        for n in names:
+            if n.endswith(".json"):
+                with open(os.path.join(root, n)) as f:
+                    sch = json.load(f)
+                store[sch["$id"]] = sch
+    base = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/"
+    per_type = {"bundle": "common/bundle.json", "indicator": "sdos/indicator.json",
+                "identity": "sdos/identity.json", "marking-definition": "common/marking-definition.json"}
+    errors = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for o in [doc] + doc["objects"]:
+            sch = store[base + per_type[o["type"]]]
+            v = jsonschema.Draft202012Validator(
+                sch, resolver=jsonschema.RefResolver(base_uri=sch["$id"], referrer=sch, store=store))
+            errors += ["%s: %s" % (o["id"], e.message) for e in v.iter_errors(o)]
+    return errors
 
 
 def stix_with_tlp(doc):
@@ -78,6 +104,12 @@ class ExportTest(ServerTestCase):
         tags = {tuple(sorted(t["name"] for t in a.get("Tag", []) if t["name"].startswith("tlp:")))
                 for a in ev["Attribute"] if a["value"] in values}
         self.assertEqual(tags, {("tlp:clear",)})
+
+    def test_stix_export_valid(self):
+        r = self.session("analyst").get("/api/v1/indicators/export?format=stix")
+        self.assertStatus(r, 200)
+        self.assertGreater(len(r.json["objects"]), 20)
+        self.assertEqual(stix_schema_errors(r.json), [])
 
     def test_api_export_filtered(self):
         r = self.session("spoc_gent").get("/api/v1/indicators/export?format=stix")
