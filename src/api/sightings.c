@@ -3,6 +3,8 @@
 #include "api/handlers.h"
 #include "intel/intel.h"
 
+#include <stdlib.h>
+
 void api_sightings_report(struct http_req *rq, struct http_resp *rs)
 {
 	json_t *body, *out;
@@ -73,9 +75,15 @@ void api_alerts_list(struct http_req *rq, struct http_resp *rs)
 	struct wr_err e = {0};
 	if (api_paging(rq, rs, 100, 1000, &limit, &cursor))
 		return;
-	const char *status = http_query(rq, "status");
-	if (intel_alerts_list(rq->db, &rq->actor, status && *status ? status : NULL, limit, cursor, &items,
-			      &next, &e))
+	const char *status = http_query(rq, "status"), *org = http_query(rq, "org_id");
+	char *end = NULL;
+	long long org_id = org && *org ? strtoll(org, &end, 10) : 0;
+	if (org && *org && (*end || org_id <= 0)) {
+		api_error_simple(rs, WR_EINVAL, "org_id", "must be an organisation id");
+		return;
+	}
+	if (intel_alerts_list(rq->db, &rq->actor, status && *status ? status : NULL, org_id, limit, cursor,
+			      &items, &next, &e))
 		api_error(rs, &e);
 	else
 		api_reply(rs, 200, api_page(items, next));

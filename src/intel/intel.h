@@ -110,8 +110,10 @@ int intel_sightings_list(sqlite3 *db, const struct actor *a, int64_t indicator_i
 /* Marks a sighting (and its open alert) as a false positive: its town or staff. */
 int intel_sighting_false_positive(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
 				  struct wr_err *e);
-int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, int limit,
-		      int64_t cursor, json_t **items, int64_t *next, struct wr_err *e);
+/* Alerts newest first; status NULL = every status; org_id 0 = every town
+ * the actor may see. */
+int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, int64_t org_id,
+		      int limit, int64_t cursor, json_t **items, int64_t *next, struct wr_err *e);
 
 /* Towns sharing one indicator at most this many are listed (the cap). */
 #define INTEL_CORRELATION_CAP 200

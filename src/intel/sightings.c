@@ -351,8 +351,8 @@ int intel_sightings_list(sqlite3 *db, const struct actor *a, int64_t indicator_i
 	return page(db, sql, indicator_id, limit, cursor, items, next, e);
 }
 
-int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, int limit,
-		      int64_t cursor, json_t **items, int64_t *next, struct wr_err *e)
+int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, int64_t org_id,
+		      int limit, int64_t cursor, json_t **items, int64_t *next, struct wr_err *e)
 {
 	char cond[128], sql[1024];
 	if (a->role == ROLE_PROVIDER || a->role == ROLE_VIEWER)
@@ -366,8 +366,8 @@ int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, in
 		 " x.title, x.status, x.incident_id, " TS("x.created_at") " AS created_at"
 		 " FROM alerts x JOIN orgs o ON o.id = x.org_id JOIN indicators i ON i.id = x.indicator_id"
 		 " WHERE %s AND (?1 = 0 OR x.id < ?1) AND (?3 = 0 OR x.status = '%s')"
-		 " ORDER BY x.id DESC LIMIT ?2",
-		 cond, status ? status : "open");
+		 " AND (%lld = 0 OR x.org_id = %lld) ORDER BY x.id DESC LIMIT ?2",
+		 cond, status ? status : "open", (long long)org_id, (long long)org_id);
 	return page(db, sql, status ? 1 : 0, limit, cursor, items, next, e);
 }
 

@@ -11,7 +11,7 @@ import tempfile
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
+from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
 
 
 class SightingTest(ServerTestCase):
@@ -49,6 +49,13 @@ class SightingTest(ServerTestCase):
         self.assertEqual(len([a for a in items_of(self.session("spoc_gent").get("/api/v1/alerts"))
                               if a["id"] == mine[0]["id"]]), 1)
         self.assertEqual(items_of(self.session("spoc_antwerpen").get("/api/v1/alerts")), [])
+        # per town for the war room
+        gent = org_by_nis(self.admin, NIS_GENT)["id"]
+        antwerpen = org_by_nis(self.admin, NIS_ANTWERPEN)["id"]
+        per_town = items_of(self.session("analyst").get("/api/v1/alerts?org_id=%d" % gent))
+        self.assertIn(mine[0]["id"], [a["id"] for a in per_town])
+        self.assertEqual(items_of(self.session("analyst").get("/api/v1/alerts?org_id=%d" % antwerpen)), [])
+        self.assertError(self.session("analyst").get("/api/v1/alerts?org_id=x"), 422, "invalid", field="org_id")
         # correlation: Gent sighted it, 2 hits, first and last seen from the log lines
         ind = self.admin.get("/api/v1/indicators/%d" % mine[0]["indicator_id"]).json
         towns = ind["correlation"]["towns"]

@@ -31,7 +31,7 @@ function countsLine(c) {
 
 async function alertsPanel(ctx) {
   if (!['admin', 'analyst'].includes(ctx.user.role)) return null;
-  const r = await api.get('/alerts' + query({ limit: 20 }));
+  const r = await api.get('/alerts' + query({ limit: 20, status: 'open' }));
   const items = r.items || [];
   return h('section', { class: 'panel', id: 'ind-alerts' },
     h('h2', null, t('ind.alerts')),
