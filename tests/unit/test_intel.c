@@ -247,13 +247,57 @@ static void test_pack_keys(void **state)
 	rmdir(dir);
 }
 
+/* The correlation keeps at most INTEL_CORRELATION_CAP towns per indicator
+ * and says when more saw it; alerts are raised for every town still. */
+static void test_correlation_cap(void **state)
+{
+	(void)state;
+	struct testdb t;
+	assert_int_equal(testdb_open(&t), 0);
+	json_t *r;
+	import(&t, "cap-test.example\n", "GREEN", &r);
+	json_decref(r);
+	struct actor a = staff();
+	struct wr_err e = {0};
+	int towns = INTEL_CORRELATION_CAP + 5;
+	for (int i = 1; i <= towns; i++) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "INSERT INTO orgs (id, kind, name, created_at, updated_at)"
+					  " VALUES (%d, 'municipality', 'Town %d', '', '')", i, i);
+		assert_int_equal(db_exec(t.db, sql, NULL), 0);
+		json_t *body = json_pack("{s:i, s:[{s:s, s:i}]}", "org_id", i, "sightings", "indicator",
+					 "cap-test.example", "count", 2);
+		if (intel_sightings_report(t.db, &a, body, &r, &e))
+			fail_msg("report %d: %s", i, e.message);
+		assert_int_equal(json_array_size(json_object_get(r, "alerts")), 1);
+		json_decref(r);
+		json_decref(body);
+	}
+	assert_int_equal(q(t.db, "SELECT corr_towns FROM indicators"), INTEL_CORRELATION_CAP);
+	assert_int_equal(q(t.db, "SELECT corr_capped FROM indicators"), 1);
+	assert_int_equal(q(t.db, "SELECT count(*) FROM indicator_towns"), INTEL_CORRELATION_CAP);
+	assert_int_equal(q(t.db, "SELECT count(*) FROM alerts"), towns);
+	/* a town already listed keeps counting */
+	json_t *body = json_pack("{s:i, s:[{s:s, s:i}]}", "org_id", 1, "sightings", "indicator",
+				 "cap-test.example", "count", 3);
+	assert_int_equal(intel_sightings_report(t.db, &a, body, &r, &e), 0);
+	json_decref(r);
+	json_decref(body);
+	assert_int_equal(q(t.db, "SELECT hits FROM indicator_towns WHERE org_id = 1"), 5);
+	json_t *ind;
+	assert_int_equal(intel_get(t.db, &a, 1, &ind, &e), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(ind, "correlation"), "capped")));
+	json_decref(ind);
+	testdb_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tlp_names),	cmocka_unit_test(test_stix_meta),
 		cmocka_unit_test(test_misp_meta),	cmocka_unit_test(test_import_batch_and_merge),
 		cmocka_unit_test(test_warninglists),	cmocka_unit_test(test_visibility_sql),
-		cmocka_unit_test(test_pack_keys),
+		cmocka_unit_test(test_pack_keys),	cmocka_unit_test(test_correlation_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
