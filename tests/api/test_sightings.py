@@ -67,6 +67,12 @@ class SightingTest(ServerTestCase):
         # the town marks it a false positive: the alert follows
         s = items_of(self.session("spoc_gent").get("/api/v1/indicators/%d/sightings" % ind["id"]))
         self.assertEqual(len(s), 1)
+        all_gent = items_of(self.session("spoc_gent").get("/api/v1/sightings"))
+        self.assertIn(s[0]["id"], [x["id"] for x in all_gent])
+        self.assertEqual({x["org_name"] for x in all_gent}, {"Gent"})
+        self.assertEqual(s[0]["count"], 2)
+        self.assertEqual(items_of(self.session("spoc_antwerpen").get("/api/v1/sightings")), [])
+        self.assertIn(s[0]["id"], [x["id"] for x in items_of(self.session("analyst").get("/api/v1/sightings"))])
         r = self.session("spoc_antwerpen").post("/api/v1/sightings/%d/false-positive" % s[0]["id"])
         self.assertStatus(r, 404)
         r = self.session("spoc_gent").post("/api/v1/sightings/%d/false-positive" % s[0]["id"])
