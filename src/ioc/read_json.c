@@ -174,7 +174,7 @@ static void add(struct ctx *c, const char *id, enum ioc_type t, const char *valu
 		return;
 	}
 	if (c->meta) {
-		static char canon[IOC_VALUE_MAX + 1];
+		static _Thread_local char canon[IOC_VALUE_MAX + 1];
 		enum ioc_type ct = t;
 		if (!ioc_canonical(&ct, value, canon, sizeof canon, NULL))
 			c->meta(c->meta_arg, ct, canon, &c->cur);
@@ -304,7 +304,9 @@ static void stix_indicator(struct ctx *c, const json_t *o)
 		report(c, id, "has no pattern");
 		return;
 	}
-	static struct pat x; /* 16 values of up to 2 KiB: not on the stack */
+	/* 16 values of up to 2 KiB: not on the stack; one per thread (the
+	 * server reads imports on several request threads) */
+	static _Thread_local struct pat x;
 	memset(&x, 0, sizeof x);
 	x.p = pattern;
 	if (parse_pattern(&x)) {
