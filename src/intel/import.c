@@ -82,7 +82,7 @@ static void on_meta(void *arg, enum ioc_type t, const char *value, const struct 
 		return;
 	if ((size_t)i >= r->nmeta) {
 		size_t was = r->nmeta;
-		if (intel_grow((void **)&r->meta, &r->nmeta, (size_t)i + 1, sizeof *r->meta)) {
+		if (ioc_array_grow((void **)&r->meta, &r->nmeta, (size_t)i + 1, sizeof *r->meta)) {
 			r->oom = 1;
 			return;
 		}

@@ -16,8 +16,4 @@ void intel_uuid4(char out[37]);
  * transaction. */
 int intel_next_version(sqlite3 *db, const char *what, int64_t *version, struct wr_err *e);
 
-/* Grows *p (of *cap items of size bytes) to hold need items, doubling.
- * 0 or WR_ENOMEM (then *p is unchanged). */
-int intel_grow(void **p, size_t *cap, size_t need, size_t size);
-
 #endif

@@ -90,7 +90,7 @@ static int load(sqlite3 *db, const struct actor *a, const struct intel_share_opt
 	sqlite3_bind_int64(st, 4, time_now());
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (intel_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items))
+		if (ioc_array_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items))
 			goto oom;
 		struct intel_item *it = &l->items[l->n];
 		memset(it, 0, sizeof *it);

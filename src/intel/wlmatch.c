@@ -34,7 +34,7 @@ struct wl_matcher {
 
 static int push(struct vec *x, const char *v, int list)
 {
-	if (intel_grow((void **)&x->v, &x->cap, x->n + 1, sizeof *x->v))
+	if (ioc_array_grow((void **)&x->v, &x->cap, x->n + 1, sizeof *x->v))
 		return WR_ENOMEM;
 	char *d = strdup(v);
 	if (!d)
@@ -61,7 +61,7 @@ static int add_range(struct wl_matcher *m, const char *v, int list)
 	struct ip_prefix p;
 	if (ip_prefix_parse(v, NULL, &p, NULL))
 		return 0; /* not an address: such an entry cannot match an address */
-	if (intel_grow((void **)&m->ranges, &m->rcap, m->nranges + 1, sizeof *m->ranges))
+	if (ioc_array_grow((void **)&m->ranges, &m->rcap, m->nranges + 1, sizeof *m->ranges))
 		return WR_ENOMEM;
 	struct range *r = &m->ranges[m->nranges++];
 	ip_prefix_range(&p, r->lo, r->hi);

@@ -96,6 +96,9 @@ const char *ioc_set_value(const struct ioc_set *s, uint32_t i, size_t *len);
 /* Iterates the sources (is_tag 0) or tags (1) of indicator i: start with
  * *cursor = 0; returns the next text or NULL at the end. */
 const char *ioc_set_next_label(const struct ioc_set *s, uint32_t i, int is_tag, uint32_t *cursor);
+/* Grows the array *p of *cap items of size bytes to hold need items
+ * (doubling, from 64). 0 or WR_ENOMEM (then *p is unchanged). */
+int ioc_array_grow(void **p, size_t *cap, size_t need, size_t size);
 /* The index of the canonical (t, value), or -1 when not in the set. */
 long ioc_set_find(const struct ioc_set *s, enum ioc_type t, const char *value, size_t len);
 /* Bytes held by the set (for the memory bound). */
