@@ -5,6 +5,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -55,15 +56,25 @@ try {
   run(['import', 'warninglist', wl]);
   run(['import', 'csv', list]);
 
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // a free loopback port, and up to 60 s for the server on a busy machine
+  const port = await new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+  });
   const base = `http://127.0.0.1:${port}`;
   server = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
+  let up = false;
+  for (let i = 0; i < 600 && !up; i++) {
     try {
-      if ((await fetch(`${base}/health`)).status === 200) break;
+      up = (await fetch(`${base}/health`)).status === 200;
     } catch (_) { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
+    if (!up) await new Promise((r) => setTimeout(r, 100));
   }
+  if (!up) throw new Error(`the server did not answer /health on ${base} within 60 s`);
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
