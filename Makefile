@@ -46,6 +46,11 @@ bench: build
 bench-sweep: build
 	@bench/sweep/run.sh
 
+# The indicator store: 1M CSV and 100k STIX imports, one town's signed
+# pack (bench/intel/run.sh); not a timed test.
+bench-intel: build
+	@bench/intel/run.sh
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 

@@ -89,4 +89,21 @@ void api_vuln_findings_patch(struct http_req *rq, struct http_resp *rs);
 void api_vulns_unrouted(struct http_req *rq, struct http_resp *rs);
 void api_vulns_import(struct http_req *rq, struct http_resp *rs);
 
+/* api/indicators.c */
+void api_indicators_import(struct http_req *rq, struct http_resp *rs);
+void api_indicators_list(struct http_req *rq, struct http_resp *rs);
+void api_indicators_counts(struct http_req *rq, struct http_resp *rs);
+void api_indicators_get(struct http_req *rq, struct http_resp *rs);
+void api_indicators_patch(struct http_req *rq, struct http_resp *rs);
+void api_indicators_export(struct http_req *rq, struct http_resp *rs);
+/* api/packs.c */
+void api_packs_current(struct http_req *rq, struct http_resp *rs);
+void api_packs_key(struct http_req *rq, struct http_resp *rs);
+/* api/sightings.c */
+void api_sightings_report(struct http_req *rq, struct http_resp *rs);
+void api_sightings_list(struct http_req *rq, struct http_resp *rs);
+void api_indicator_sightings(struct http_req *rq, struct http_resp *rs);
+void api_sightings_false_positive(struct http_req *rq, struct http_resp *rs);
+void api_alerts_list(struct http_req *rq, struct http_resp *rs);
+
 #endif

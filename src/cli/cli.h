@@ -38,4 +38,11 @@ int cmd_pack(struct cli *c, int argc, char **argv);
 /* cli/cmd_scan.c */
 int cmd_import_scan(struct cli *c, int argc, char **argv); /* warroom import shadowserver FILE */
 
+/* cli/cmd_intel.c: indicator imports (cmd_import dispatches them) and the pack key */
+int cli_is_intel_import(const char *kind);
+int cmd_import_intel(struct cli *c, int argc, char **argv);
+int cmd_pack_key(struct cli *c, int argc, char **argv);
+int cli_is_intel_export(const char *kind);
+int cmd_export_intel(struct cli *c, int argc, char **argv);
+
 #endif

@@ -9,6 +9,8 @@
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	enum import_kind kind;
+	if (argc >= 2 && cli_is_intel_export(argv[1]))
+		return cmd_export_intel(c, argc, argv);
 	if (argc != 2 || import_kind_parse(argv[1], &kind)) {
 		fprintf(stderr, "usage: warroom export orgs|contacts|providers|assets > FILE.csv\n");
 		return 2;

@@ -1,6 +1,9 @@
 /* warroom init: creates the database or applies the missing migrations. */
 #include "cli/cli.h"
 #include "store/db.h"
+#include "intel/intel.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 
@@ -23,5 +26,11 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		return cli_fail(c, &e);
 	printf("%s: schema version %d (%d migration%s applied)\n", c->db_path, version, applied,
 	       applied == 1 ? "" : "s");
+	/* the war room's pack signing key beside the database (docs/intel.md) */
+	char pub[256], sec[256];
+	rc = intel_pack_keys(c->db_path, 1, pub, sec, &e);
+	sodium_memzero(sec, sizeof sec);
+	if (rc)
+		return cli_fail(c, &e);
 	return 0;
 }

@@ -96,6 +96,11 @@ const char *ioc_set_value(const struct ioc_set *s, uint32_t i, size_t *len);
 /* Iterates the sources (is_tag 0) or tags (1) of indicator i: start with
  * *cursor = 0; returns the next text or NULL at the end. */
 const char *ioc_set_next_label(const struct ioc_set *s, uint32_t i, int is_tag, uint32_t *cursor);
+/* Grows the array *p of *cap items of size bytes to hold need items
+ * (doubling, from 64). 0 or WR_ENOMEM (then *p is unchanged). */
+int ioc_array_grow(void **p, size_t *cap, size_t need, size_t size);
+/* The index of the canonical (t, value), or -1 when not in the set. */
+long ioc_set_find(const struct ioc_set *s, enum ioc_type t, const char *value, size_t len);
 /* Bytes held by the set (for the memory bound). */
 size_t ioc_set_memory(const struct ioc_set *s);
 
@@ -124,5 +129,31 @@ int ioc_read_text(struct ioc_set *s, const char *text, size_t len, const char *n
 /* Plain lists and CSV/TSV only (the text formats). */
 int ioc_read_list(struct ioc_set *s, const char *text, size_t len, const char *source,
 		  ioc_skip_fn skip, void *arg, struct wr_err *e);
+
+/* ------------------------------------------------------------------ metadata */
+
+/* What a STIX or MISP record says about its indicators beyond type, value,
+ * sources and tags: for the server's store (intel/), not the sweeper. */
+struct ioc_meta {
+	const char *id;          /* the record's id (STIX id, MISP uuid); may be NULL */
+	const char *tlp;         /* "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"; NULL: none */
+	int64_t valid_from;      /* epoch seconds; 0 = not given */
+	int64_t valid_until;     /* 0 = not given */
+	int64_t first_seen, last_seen; /* 0 = not given */
+	int confidence;          /* 0-100, -1 not given */
+	int to_ids;              /* 1 or 0 (MISP to_ids), -1 not given */
+	const char *description; /* may be NULL */
+};
+
+/* Called once per indicator a record yields, after it went into the set,
+ * with its canonical value. */
+typedef void (*ioc_meta_fn)(void *arg, enum ioc_type t, const char *value, const struct ioc_meta *m);
+
+/* ioc_read_text, and meta (may be NULL) for every indicator of a STIX or
+ * MISP record. With meta set, MISP attributes not flagged to_ids are taken
+ * too (with to_ids 0): the store keeps them, the packs leave them out. */
+int ioc_read_text_meta(struct ioc_set *s, const char *text, size_t len, const char *name,
+		       const char *source, ioc_skip_fn skip, void *arg, ioc_meta_fn meta,
+		       void *meta_arg, struct wr_err *e);
 
 #endif

@@ -8,6 +8,13 @@
 int ioc_read_text(struct ioc_set *s, const char *text, size_t len, const char *name,
 		  const char *source, ioc_skip_fn skip, void *arg, struct wr_err *e)
 {
+	return ioc_read_text_meta(s, text, len, name, source, skip, arg, NULL, NULL, e);
+}
+
+int ioc_read_text_meta(struct ioc_set *s, const char *text, size_t len, const char *name,
+		       const char *source, ioc_skip_fn skip, void *arg, ioc_meta_fn meta,
+		       void *meta_arg, struct wr_err *e)
+{
 	(void)name;
 	size_t i = 0;
 	/* A UTF-8 byte order mark and leading blanks say nothing. */
@@ -17,6 +24,6 @@ int ioc_read_text(struct ioc_set *s, const char *text, size_t len, const char *n
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
 		i++;
 	if (i < len && (text[i] == '{' || text[i] == '['))
-		return ioc_read_json(s, text, len, source, skip, arg, e);
+		return ioc_read_json_meta(s, text, len, source, skip, arg, meta, meta_arg, e);
 	return ioc_read_list(s, text, len, source, skip, arg, e);
 }

@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base/timeutil.h"
 #include "ioc/pack.h"
 
 struct ctx {
@@ -19,6 +21,12 @@ struct ctx {
 	ioc_skip_fn skip;
 	void *arg;
 	int oom;
+	/* With meta set (ioc_read_json_meta): the record being read and the
+	 * bundle's marking definitions (id -> TLP name). */
+	ioc_meta_fn meta;
+	void *meta_arg;
+	struct ioc_meta cur;
+	json_t *markings;
 };
 
 static void report(struct ctx *c, const char *id, const char *fmt, ...)
@@ -42,6 +50,114 @@ static const char *str(const json_t *o, const char *key)
 	return s ? s : NULL;
 }
 
+static int64_t when(const json_t *o, const char *key)
+{
+	int64_t t;
+	const char *v = str(o, key);
+	return v && !time_parse_rfc3339(v, &t) ? t : 0;
+}
+
+/* The TLP names of TLP 1.0 and 2.0 ("white" is 1.0's "clear"), any case,
+ * with or without "tlp:"; NULL when not one. */
+static const char *tlp_name(const char *s)
+{
+	static const char *const names[][2] = {
+		{"clear", "CLEAR"}, {"white", "CLEAR"}, {"green", "GREEN"}, {"amber", "AMBER"},
+		{"amber+strict", "AMBER+STRICT"}, {"red", "RED"},
+	};
+	if (!s)
+		return NULL;
+	if (!strncasecmp(s, "tlp:", 4))
+		s += 4;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcasecmp(s, names[i][0]))
+			return names[i][1];
+	return NULL;
+}
+
+static int tlp_rank(const char *t)
+{
+	static const char *const order[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
+	for (int i = 0; t && i < 5; i++)
+		if (!strcmp(t, order[i]))
+			return i;
+	return -1;
+}
+
+/* The stricter of two TLP names (either may be NULL). */
+static const char *tlp_max(const char *a, const char *b)
+{
+	return tlp_rank(b) > tlp_rank(a) ? b : a;
+}
+
+/* The well-known STIX TLP marking definitions (1.0 and 2.0). */
+static const char *stix_tlp_ref(const char *ref)
+{
+	static const char *const refs[][2] = {
+		{"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "CLEAR"},
+		{"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "GREEN"},
+		{"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", "AMBER"},
+		{"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", "RED"},
+		{"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", "CLEAR"},
+		{"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", "GREEN"},
+		{"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", "AMBER"},
+		{"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", "AMBER+STRICT"},
+		{"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "RED"},
+	};
+	for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
+		if (!strcmp(ref, refs[i][0]))
+			return refs[i][1];
+	return NULL;
+}
+
+/* A bundle's own TLP marking definitions: 1.0 ({"definition_type": "tlp",
+ * "definition": {"tlp": "amber"}}) or 2.0 (an extension and name "TLP:AMBER"). */
+static void stix_marking(struct ctx *c, const json_t *o)
+{
+	const char *id = str(o, "id"), *t = NULL;
+	if (!id || !c->markings)
+		return;
+	const char *dt = str(o, "definition_type");
+	if (dt && !strcmp(dt, "tlp"))
+		t = tlp_name(str(json_object_get(o, "definition"), "tlp"));
+	if (!t)
+		t = tlp_name(str(o, "name"));
+	if (t)
+		json_object_set_new(c->markings, id, json_string(t));
+}
+
+/* The STIX object's TLP: the strictest TLP among its object_marking_refs. */
+static const char *stix_tlp(struct ctx *c, const json_t *o)
+{
+	const char *t = NULL;
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(o, "object_marking_refs"), i, r) {
+		const char *ref = json_string_value(r);
+		if (!ref)
+			continue;
+		const char *x = stix_tlp_ref(ref);
+		if (!x)
+			x = json_string_value(json_object_get(c->markings, ref));
+		t = tlp_max(t, x);
+	}
+	return t;
+}
+
+static void stix_meta(struct ctx *c, const json_t *o)
+{
+	memset(&c->cur, 0, sizeof c->cur);
+	c->cur.id = str(o, "id");
+	c->cur.tlp = stix_tlp(c, o);
+	c->cur.valid_from = when(o, "valid_from");
+	c->cur.valid_until = when(o, "valid_until");
+	json_int_t conf = json_integer_value(json_object_get(o, "confidence"));
+	c->cur.confidence = json_is_integer(json_object_get(o, "confidence")) && conf >= 0 && conf <= 100
+				    ? (int)conf : -1;
+	c->cur.to_ids = -1;
+	c->cur.description = str(o, "description");
+}
+
 /* Adds value as t with the source and every tag of tags (an array of
  * strings or of objects with "name"). Problems with the value are reported. */
 static void add(struct ctx *c, const char *id, enum ioc_type t, const char *value,
@@ -56,6 +172,12 @@ static void add(struct ctx *c, const char *id, enum ioc_type t, const char *valu
 	if (rc) {
 		report(c, id, "%s \"%.40s\" %.90s", ioc_type_name(t), value, e.message);
 		return;
+	}
+	if (c->meta) {
+		static _Thread_local char canon[IOC_VALUE_MAX + 1];
+		enum ioc_type ct = t;
+		if (!ioc_canonical(&ct, value, canon, sizeof canon, NULL))
+			c->meta(c->meta_arg, ct, canon, &c->cur);
 	}
 	const json_t *lists[2] = {tags, more_tags};
 	for (int l = 0; l < 2; l++) {
@@ -182,7 +304,9 @@ static void stix_indicator(struct ctx *c, const json_t *o)
 		report(c, id, "has no pattern");
 		return;
 	}
-	static struct pat x; /* 16 values of up to 2 KiB: not on the stack */
+	/* 16 values of up to 2 KiB: not on the stack; one per thread (the
+	 * server reads imports on several request threads) */
+	static _Thread_local struct pat x;
 	memset(&x, 0, sizeof x);
 	x.p = pattern;
 	if (parse_pattern(&x)) {
@@ -190,6 +314,7 @@ static void stix_indicator(struct ctx *c, const json_t *o)
 			      "address, domain, URL, email, hash or file name: %.40s", pattern);
 		return;
 	}
+	stix_meta(c, o);
 	for (int i = 0; i < x.n; i++)
 		add(c, id, x.t[i], x.v[i], c->source, json_object_get(o, "labels"),
 		    json_object_get(o, "indicator_types"));
@@ -199,6 +324,7 @@ static void stix_indicator(struct ctx *c, const json_t *o)
 static void stix_sco(struct ctx *c, const json_t *o, const char *type)
 {
 	const char *id = str(o, "id");
+	stix_meta(c, o);
 	static const struct {
 		const char *type;
 		enum ioc_type t;
@@ -227,6 +353,9 @@ static void stix_sco(struct ctx *c, const json_t *o, const char *type)
 			add(c, id, IOC_SHA256, v, c->source, NULL, NULL);
 		if ((v = str(o, "name")))
 			add(c, id, IOC_FILENAME, v, c->source, NULL, NULL);
+	} else if (c->meta) {
+		/* the store reports every object it leaves out, with its id */
+		report(c, id, "an object of type %.60s holds no indicator", type);
 	}
 }
 
@@ -237,7 +366,7 @@ static void stix_object(struct ctx *c, const json_t *o)
 		return;
 	if (!strcmp(type, "indicator"))
 		stix_indicator(c, o);
-	else
+	else if (strcmp(type, "marking-definition"))
 		stix_sco(c, o, type);
 }
 
@@ -265,7 +394,48 @@ struct misp {
 	const char *source;
 	const json_t *event_tags;
 	size_t not_ids;
+	const char *event_tlp; /* from the event's tags, else its distribution */
 };
+
+/* The strictest tlp:* tag of a MISP Tag array. */
+static const char *misp_tags_tlp(const json_t *tags)
+{
+	const char *t = NULL;
+	size_t i;
+	const json_t *x;
+	json_array_foreach(tags, i, x) {
+		const char *name = json_is_string(x) ? json_string_value(x) : str(x, "name");
+		if (name && !strncasecmp(name, "tlp:", 4))
+			t = tlp_max(t, tlp_name(name));
+	}
+	return t;
+}
+
+/* MISP distribution -> TLP when no tlp tag says it (docs/intel.md):
+ * 0 organisation only RED, 1 community AMBER, 2 connected communities
+ * GREEN, 3 all CLEAR, 4 sharing group AMBER+STRICT. */
+static const char *misp_distribution_tlp(const json_t *d)
+{
+	static const char *const map[] = {"RED", "AMBER", "GREEN", "CLEAR", "AMBER+STRICT"};
+	long v = -1;
+	if (json_is_integer(d))
+		v = (long)json_integer_value(d);
+	else if (json_is_string(d) && json_string_value(d)[0] >= '0' && json_string_value(d)[0] <= '4' &&
+		 !json_string_value(d)[1])
+		v = json_string_value(d)[0] - '0';
+	return v >= 0 && v <= 4 ? map[v] : NULL;
+}
+
+static int64_t misp_time(const json_t *a, const char *key)
+{
+	const json_t *v = json_object_get(a, key);
+	int64_t t;
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_string(v) && !time_parse_rfc3339(json_string_value(v), &t))
+		return t;
+	return 0;
+}
 
 static void misp_attribute(struct ctx *c, struct misp *m, const json_t *a)
 {
@@ -273,9 +443,29 @@ static void misp_attribute(struct ctx *c, struct misp *m, const json_t *a)
 	if (!type || !value)
 		return;
 	const json_t *ids = json_object_get(a, "to_ids");
-	if (json_is_false(ids) || (json_is_string(ids) && !strcmp(json_string_value(ids), "0"))) {
+	int not_ids = json_is_false(ids) || (json_is_string(ids) && !strcmp(json_string_value(ids), "0"));
+	if (not_ids && !c->meta) {
 		m->not_ids++;
 		return;
+	}
+	if (c->meta) {
+		memset(&c->cur, 0, sizeof c->cur);
+		c->cur.id = id;
+		c->cur.tlp = misp_tags_tlp(json_object_get(a, "Tag"));
+		if (!c->cur.tlp) {
+			const json_t *d = json_object_get(a, "distribution");
+			/* 5: inherit the event's */
+			c->cur.tlp = misp_distribution_tlp(d);
+			if (!c->cur.tlp || (json_is_integer(d) && json_integer_value(d) == 5))
+				c->cur.tlp = m->event_tlp;
+		}
+		c->cur.first_seen = misp_time(a, "first_seen");
+		c->cur.last_seen = misp_time(a, "last_seen");
+		c->cur.confidence = -1;
+		c->cur.to_ids = !not_ids;
+		c->cur.description = str(a, "comment");
+		if (c->cur.description && !*c->cur.description)
+			c->cur.description = NULL;
 	}
 	/* Composite types ("filename|sha256", "ip-dst|port", "domain|ip"). */
 	char t1[64], t2[64], v1[IOC_VALUE_MAX + 1], v2[IOC_VALUE_MAX + 1];
@@ -309,6 +499,9 @@ static void misp_event(struct ctx *c, const json_t *ev)
 	else
 		snprintf(source, sizeof source, "misp-event-%s", eid ? eid : "?");
 	struct misp m = {.source = source, .event_tags = json_object_get(ev, "Tag")};
+	m.event_tlp = misp_tags_tlp(m.event_tags);
+	if (!m.event_tlp)
+		m.event_tlp = misp_distribution_tlp(json_object_get(ev, "distribution"));
 	size_t i, j;
 	const json_t *a, *o;
 	json_array_foreach(json_object_get(ev, "Attribute"), i, a)
@@ -359,6 +552,13 @@ static void pack_indicators(struct ctx *c, const json_t *doc)
 int ioc_read_json(struct ioc_set *s, const char *text, size_t len, const char *source,
 		  ioc_skip_fn skip, void *arg, struct wr_err *e)
 {
+	return ioc_read_json_meta(s, text, len, source, skip, arg, NULL, NULL, e);
+}
+
+int ioc_read_json_meta(struct ioc_set *s, const char *text, size_t len, const char *source,
+		       ioc_skip_fn skip, void *arg, ioc_meta_fn meta, void *meta_arg,
+		       struct wr_err *e)
+{
 	json_error_t je;
 	json_t *doc = json_loadb(text, len, 0, &je);
 	if (!doc) {
@@ -366,16 +566,29 @@ int ioc_read_json(struct ioc_set *s, const char *text, size_t len, const char *s
 		e->line = je.line;
 		return WR_EPARSE;
 	}
-	struct ctx c = {.s = s, .source = source, .skip = skip, .arg = arg};
+	struct ctx c = {.s = s, .source = source, .skip = skip, .arg = arg, .meta = meta,
+			.meta_arg = meta_arg};
+	c.cur.confidence = c.cur.to_ids = -1;
+	if (meta && !(c.markings = json_object())) {
+		json_decref(doc);
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	}
 	const char *type = str(doc, "type");
 	int rc = 0;
 	if (type && !strcmp(type, "bundle")) {
 		size_t i;
 		const json_t *o;
+		json_array_foreach(json_object_get(doc, "objects"), i, o) {
+			const char *ot = str(o, "type");
+			if (ot && !strcmp(ot, "marking-definition"))
+				stix_marking(&c, o);
+		}
 		json_array_foreach(json_object_get(doc, "objects"), i, o)
 			stix_object(&c, o);
 	} else if (type && !strcmp(type, "indicator")) {
 		stix_indicator(&c, doc);
+	} else if (meta && type && str(doc, "spec_version")) {
+		stix_object(&c, doc); /* one STIX object on its own */
 	} else if (str(doc, "format") && !strcmp(str(doc, "format"), PACK_FORMAT)) {
 		pack_indicators(&c, doc);
 	} else if (json_is_object(json_object_get(doc, "Event"))) {
@@ -399,6 +612,7 @@ int ioc_read_json(struct ioc_set *s, const char *text, size_t len, const char *s
 		e->line = 1;
 	}
 	json_decref(doc);
+	json_decref(c.markings);
 	if (!rc && c.oom)
 		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 	return rc;

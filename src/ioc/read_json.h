@@ -10,4 +10,9 @@
 int ioc_read_json(struct ioc_set *s, const char *text, size_t len, const char *source,
 		  ioc_skip_fn skip, void *arg, struct wr_err *e);
 
+/* The same with a metadata callback (ioc.h, ioc_read_text_meta). */
+int ioc_read_json_meta(struct ioc_set *s, const char *text, size_t len, const char *source,
+		       ioc_skip_fn skip, void *arg, ioc_meta_fn meta, void *meta_arg,
+		       struct wr_err *e);
+
 #endif

@@ -42,7 +42,7 @@ static uint64_t hash_bytes(uint32_t type, const char *s, size_t n)
 	return h ^ (h >> 29);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+int ioc_array_grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
 		return 0;
@@ -80,7 +80,7 @@ static int pool_add(struct ioc_set *s, const char *v, size_t n, uint32_t *off)
 {
 	if (s->pool_len + n + 1 > UINT32_MAX)
 		return WR_ENOMEM;
-	if (grow((void **)&s->pool, &s->pool_cap, s->pool_len + n + 1, 1))
+	if (ioc_array_grow((void **)&s->pool, &s->pool_cap, s->pool_len + n + 1, 1))
 		return WR_ENOMEM;
 	memcpy(s->pool + s->pool_len, v, n);
 	s->pool[s->pool_len + n] = '\0';
@@ -133,8 +133,8 @@ static size_t find_slot(const struct ioc_set *s, uint32_t type, const char *v, s
 int ioc_set_reserve(struct ioc_set *s, size_t count, size_t bytes)
 {
 	s->want = count;
-	if (grow((void **)&s->recs, &s->cap, count, sizeof *s->recs) ||
-	    grow((void **)&s->pool, &s->pool_cap, bytes, 1))
+	if (ioc_array_grow((void **)&s->recs, &s->cap, count, sizeof *s->recs) ||
+	    ioc_array_grow((void **)&s->pool, &s->pool_cap, bytes, 1))
 		return WR_ENOMEM;
 	return count * 2 > s->index_cap ? rehash(s) : 0;
 }
@@ -194,7 +194,7 @@ int ioc_set_label(struct ioc_set *s, uint32_t i, int is_tag, const char *text)
 	}
 	if (s->nnodes >= UINT32_MAX - 1)
 		return WR_ENOMEM;
-	if (grow((void **)&s->nodes, &s->nodes_cap, s->nnodes + 1, sizeof *s->nodes))
+	if (ioc_array_grow((void **)&s->nodes, &s->nodes_cap, s->nnodes + 1, sizeof *s->nodes))
 		return WR_ENOMEM;
 	s->nodes[s->nnodes] = (struct label_node){.text = off, .next = 0, .is_tag = (uint32_t)!!is_tag};
 	s->nnodes++;
@@ -219,7 +219,7 @@ int ioc_set_add_canonical(struct ioc_set *s, enum ioc_type t, const char *value,
 		i = (uint32_t)s->index[k] - 1;
 	} else {
 		if (s->n >= UINT32_MAX - 1 ||
-		    grow((void **)&s->recs, &s->cap, s->n + 1, sizeof *s->recs))
+		    ioc_array_grow((void **)&s->recs, &s->cap, s->n + 1, sizeof *s->recs))
 			return WR_ENOMEM;
 		uint32_t off;
 		if (pool_add(s, value, len, &off))
@@ -276,4 +276,13 @@ size_t ioc_set_memory(const struct ioc_set *s)
 {
 	return s->pool_cap + s->cap * sizeof *s->recs + s->index_cap * sizeof *s->index +
 	       s->nodes_cap * sizeof *s->nodes + s->texts_cap * sizeof *s->texts;
+}
+
+long ioc_set_find(const struct ioc_set *s, enum ioc_type t, const char *value, size_t len)
+{
+	if (!s->index_cap)
+		return -1;
+	uint64_t htag;
+	size_t k = find_slot(s, (uint32_t)t, value, len, &htag);
+	return s->index[k] ? (long)((uint32_t)s->index[k] - 1) : -1;
 }

@@ -16,6 +16,7 @@ static const char *const migrations[] = {
 	"sql/006_incidents.sql",
 	"sql/005_programme.sql",
 	"sql/007_vulns.sql",
+	"sql/004_intel.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

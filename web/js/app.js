@@ -14,6 +14,7 @@ import * as journalPage from './pages/journal.js';
 import * as checklistPage from './pages/checklist.js';
 import * as programmePage from './pages/programme.js';
 import * as sessionsPage from './pages/sessions.js';
+import * as indicatorsPage from './pages/indicators.js';
 
 const root = document.getElementById('app');
 let returnTo = null; // where to go after logging in
@@ -60,6 +61,7 @@ function navLinks(user) {
   if ((user.role === 'spoc' && user.org_id != null) || user.role === 'provider') links.push({ href: '#/checklist', key: 'nav.checklist', match: /^\/checklist/, id: 'nav-checklist' });
   if (can.editAny(user) || user.role === 'viewer') links.push({ href: '#/programme', key: 'nav.programme', match: /^\/programme/, id: 'nav-programme' });
   links.push({ href: '#/sessions', key: 'nav.sessions', match: /^\/sessions/, id: 'nav-sessions' });
+  if (user.role !== 'viewer') links.push({ href: '#/indicators', key: 'nav.indicators', match: /^\/indicators/, id: 'nav-indicators' });
   return links;
 }
 
@@ -124,6 +126,7 @@ const pages = [
   { re: /^\/checklist(?:\/([^/]+))?$/, page: checklistPage, allowed: (u) => ['spoc', 'provider'].includes(u.role) || can.editAny(u) },
   { re: /^\/programme\/?$/, page: programmePage, allowed: (u) => can.editAny(u) || u.role === 'viewer' },
   { re: /^\/sessions\/?$/, page: sessionsPage, allowed: () => true },
+  { re: /^\/indicators\/?$/, page: indicatorsPage, allowed: (u) => u.role !== 'viewer' },
 ];
 
 let routeSeq = 0;
