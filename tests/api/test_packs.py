@@ -99,6 +99,17 @@ class PackTest(ServerTestCase):
             self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
             self.assertNotIn("green-pack.example", p.stdout)
 
+    def test_backup_carries_the_keys(self):
+        """`warroom backup FILE` copies the signing key beside FILE (0600):
+        a restored war room signs packs the towns already trust."""
+        self.assertStatus(self.server.client().get("/api/v1/packs/key"), 200)  # made on first use
+        dest = os.path.join(self.server.dir, "backup.db")
+        self.server.cli("backup", dest)
+        with open(self.server.db + ".pack.key", "rb") as f, open(dest + ".pack.key", "rb") as g:
+            self.assertEqual(f.read(), g.read())
+        self.assertEqual(os.stat(dest + ".pack.key").st_mode & 0o777, 0o600)
+        self.assertTrue(os.path.exists(dest + ".pack.pub"))
+
     def test_delta(self):
         v = int(self.download("spoc_gent").header("X-Warroom-Pack-Version"))
         r = self.admin.post("/api/v1/indicators/import?format=list&tlp=green", raw="delta-pack.example\n")
