@@ -534,13 +534,7 @@ int advisory_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor,
 	sqlite3_bind_int64(st, 1, cursor);
 	sqlite3_bind_int64(st, 2, scope_is_staff(a) ? 0 : (a->org_id ? a->org_id : -1));
 	sqlite3_bind_int(st, 3, limit + 1);
-	if ((rc = rows(db, st, advisory_json, items, e)))
-		return rc;
-	if (json_array_size(*items) > (size_t)limit) {
-		json_array_remove(*items, (size_t)limit);
-		*next_cursor = json_integer_value(json_object_get(json_array_get(*items, (size_t)limit - 1), "id"));
-	}
-	return 0;
+	return db_page(db, st, limit, advisory_json, items, next_cursor, e);
 }
 
 int advisory_deliveries(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,

@@ -273,22 +273,7 @@ int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor,
 		return rc;
 	sqlite3_bind_int64(st, 1, cursor);
 	sqlite3_bind_int(st, 2, limit + 1);
-	json_t *arr = json_array();
-	int n = 0;
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) {
-			*next_cursor = json_integer_value(json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
-			break;
-		}
-		json_array_append_new(arr, row_json(st));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return arr ? 0 : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	return db_page(db, st, limit, row_json, items, next_cursor, e);
 }
 
 /* Begins a change of incident id that the actor can see; staff only when

@@ -299,26 +299,7 @@ static int page(sqlite3 *db, const char *sql, int64_t p3, int limit, int64_t cur
 	sqlite3_bind_int64(st, 1, cursor);
 	sqlite3_bind_int(st, 2, limit + 1);
 	sqlite3_bind_int64(st, 3, p3);
-	json_t *list = json_array();
-	int n = 0, s;
-	int64_t last = 0;
-	while (list && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) {
-			*next = last;
-			break;
-		}
-		last = sqlite3_column_int64(st, 0);
-		json_t *o = db_row_json(st);
-		if (!o || json_array_append_new(list, o)) {
-			json_decref(list);
-			list = NULL;
-		}
-	}
-	sqlite3_finalize(st);
-	if (!list)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	*items = list;
-	return 0;
+	return db_page(db, st, limit, NULL, items, next, e);
 }
 
 static int org_cond(const struct actor *a, const char *col, char *out, size_t n)

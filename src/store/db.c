@@ -240,3 +240,37 @@ int db_query_int(sqlite3 *db, const char *sql, int64_t param, int64_t *out, stru
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int db_page(sqlite3 *db, sqlite3_stmt *st, int limit, json_t *(*conv)(sqlite3_stmt *),
+	    json_t **items, int64_t *next_cursor, struct wr_err *e)
+{
+	json_t *arr = json_array();
+	int rc = SQLITE_DONE, n = 0;
+	int64_t last = 0;
+	*items = NULL;
+	*next_cursor = 0;
+	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*next_cursor = last;
+			break;
+		}
+		last = sqlite3_column_int64(st, 0);
+		json_t *o = conv ? conv(st) : db_row_json(st);
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
+	if (!ok)
+		rc = db_fail(db, e);
+	sqlite3_finalize(st);
+	if (!ok) {
+		json_decref(arr);
+		return rc;
+	}
+	if (!arr)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	*items = arr;
+	return 0;
+}

@@ -44,6 +44,12 @@ int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 /* The current row as a JSON object keyed by column name (integers, reals,
  * text, null). Caller owns. NULL when memory runs out. */
 json_t *db_row_json(sqlite3_stmt *st);
+/* A page of a keyset-paged list: st is bound to return at most limit + 1
+ * rows, newest first, with the id in column 0. *items gets the first limit
+ * rows through conv (NULL: db_row_json); *next_cursor the id of the last of
+ * them when another row follows, else 0. Finalises st. */
+int db_page(sqlite3 *db, sqlite3_stmt *st, int limit, json_t *(*conv)(sqlite3_stmt *),
+	    json_t **items, int64_t *next_cursor, struct wr_err *e);
 /* Runs a single-value integer query with one optional int64 parameter. */
 int db_query_int(sqlite3 *db, const char *sql, int64_t param, int64_t *out, struct wr_err *e);
 

@@ -48,22 +48,7 @@ int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const ch
 	db_bind_text_or_null(st, 3, severity);
 	sqlite3_bind_int64(st, 4, cursor);
 	sqlite3_bind_int(st, 5, limit + 1);
-	json_t *arr = json_array();
-	int n = 0;
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) {
-			*next_cursor = json_integer_value(json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
-			break;
-		}
-		json_array_append_new(arr, db_row_json(st));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return arr ? 0 : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	return db_page(db, st, limit, NULL, items, next_cursor, e);
 }
 
 static int get_one(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
