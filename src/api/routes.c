@@ -90,5 +90,7 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/sightings", api_sightings_list, 1},
 	{"POST", "/api/v1/sightings/{id}/false-positive", api_sightings_false_positive, 1},
 	{"GET", "/api/v1/alerts", api_alerts_list, 1},
+	{"GET", "/api/v1/alerts/by-org", api_alerts_by_org, 1},
+	{"POST", "/api/v1/alerts/{id}/incident", api_alerts_incident, 1},
 	{NULL, NULL, NULL, 0},
 };

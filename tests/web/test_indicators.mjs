@@ -117,6 +117,32 @@ try {
     assert(await page.locator('table.indicators tbody tr').count() === 1, 'filter shows more than one');
   });
 
+  await step('analyst: the town of a sighting lights up on the dashboard; one click opens its incident', async () => {
+    const out = run(['token', 'create', 'spoc1', '--label', 'sweeper']).trim().split('\n');
+    const token = out[out.length - 1].trim().split(/\s+/).pop();
+    const r = await fetch(`${base}/api/v1/sightings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ host: 'fw01', sightings: [{ indicator: 'web-green.example', count: 2 }] }),
+    });
+    assert(r.status === 201, `sighting: HTTP ${r.status}`);
+    await page.goto(`${base}/#/`);
+    await page.locator('#map svg path.town').first().waitFor();
+    const town = page.locator('#map path.town[data-nis="44021"]');
+    assert(!(await town.getAttribute('class')).includes('st-alert'), 'alert colour before the layer is chosen');
+    await page.locator('#map-layers button[data-layer="alerts"]').click();
+    await page.locator('#map path.town.st-alert[data-nis="44021"]').waitFor();
+    assert(await page.locator('#map path.town.st-alert').count() === 1, 'more than one town lit up');
+    assert((await page.locator('#stat-alerts').innerText()).includes('1'), 'no alert count');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-alerts.png') });
+    await page.locator('#dash-alerts button[data-alert]').click();
+    await page.locator('#dash-alerts .flash', { hasText: /Incident \d+ opened for Gent/ }).waitFor();
+    await page.locator('#dash-alerts .empty').waitFor();
+    await page.locator('#map path.town.st-quiet[data-nis="44021"]').waitFor();
+    await page.locator('#map-layers button[data-layer="programme"]').click();
+    await page.locator('#map path.town.st-none[data-nis="44021"]').waitFor();
+  });
+
   await step('SPOC: no AMBER+STRICT indicator', async () => {
     await page.locator('#logout').click();
     await login('spoc1');
