@@ -158,6 +158,13 @@ class SightingTest(ServerTestCase):
         before = len(items_of(self.session("analyst").get("/api/v1/incidents")))
         self.assertError(self.session("analyst").post(url, {}), 409, "conflict", field="incident_id")
         self.assertEqual(len(items_of(self.session("analyst").get("/api/v1/incidents"))), before)
+        # correlation: the indicator names the incident, for the war room and the town only
+        ind = self.indicator("203.0.113.77")["id"]
+        corr = lambda who: [i["id"] for i in self.session(who).get(
+            "/api/v1/indicators/%d" % ind).json["correlation"]["incidents"]]
+        self.assertEqual(corr("analyst"), [inc["id"]])
+        self.assertEqual(corr("spoc_gent"), [inc["id"]])
+        self.assertEqual(corr("spoc_antwerpen"), [])
 
 
 if __name__ == "__main__":
