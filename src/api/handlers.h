@@ -105,6 +105,7 @@ void api_sightings_list(struct http_req *rq, struct http_resp *rs);
 void api_indicator_sightings(struct http_req *rq, struct http_resp *rs);
 void api_sightings_false_positive(struct http_req *rq, struct http_resp *rs);
 void api_alerts_list(struct http_req *rq, struct http_resp *rs);
+void api_feeds_misp(struct http_req *rq, struct http_resp *rs);
 void api_alerts_by_org(struct http_req *rq, struct http_resp *rs);
 void api_alerts_incident(struct http_req *rq, struct http_resp *rs);
 

@@ -84,6 +84,7 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/indicators/{id}", api_indicators_get, 1},
 	{"PATCH", "/api/v1/indicators/{id}", api_indicators_patch, 1},
 	{"GET", "/api/v1/indicators/{id}/sightings", api_indicator_sightings, 1},
+	{"GET", "/api/v1/feeds/misp/{file}", api_feeds_misp, 1},
 	{"GET", "/api/v1/packs/current", api_packs_current, 1},
 	{"GET", "/api/v1/packs/key", api_packs_key, 0},
 	{"POST", "/api/v1/sightings", api_sightings_report, 1},
