@@ -73,6 +73,8 @@ const struct api_route api_routes[] = {
 	{"POST", "/api/v1/sessions", api_sessions_create, 1},
 	{"GET", "/api/v1/sessions/{id}", api_sessions_get, 1},
 	{"GET", "/api/v1/sessions/{id}/ics", api_sessions_ics, 1},
+	{"POST", "/api/v1/sessions/{id}/invitation", api_sessions_invitation, 1},
+	{"POST", "/api/v1/sessions/{id}/reminder", api_sessions_reminder, 1},
 	{"POST", "/api/v1/sessions/{id}/registrations", api_registrations_create, 1},
 	{"PATCH", "/api/v1/sessions/{id}/registrations/{reg_id}", api_registrations_patch, 1},
 	{"DELETE", "/api/v1/sessions/{id}/registrations/{reg_id}", api_registrations_delete, 1},

@@ -18,6 +18,7 @@ static const char *const migrations[] = {
 	"sql/007_vulns.sql",
 	"sql/004_intel.sql",
 	"sql/008_comms_attachments.sql",
+	"sql/013_programme_mails.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
