@@ -6,15 +6,11 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, query } from '../api.js';
 import { alertsPanel } from '../alerts.js';
-import { table, loading, errorBox, badge } from '../ui.js';
+import { table, loading, errorBox, badge, tlpBadge } from '../ui.js';
 
 const TYPES = ['ipv4', 'ipv6', 'cidr', 'domain', 'hostname', 'url', 'email', 'md5', 'sha1', 'sha256', 'filename'];
 const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
 const PAGE = 100;
-
-function tlpBadge(tlp) {
-  return h('span', { class: ['badge', `tlp-${tlp.toLowerCase().replace('+', '-')}`] }, `TLP:${tlp}`);
-}
 
 function select(name, label, values, current) {
   return h('label', null, label, ' ',

@@ -7,7 +7,7 @@
 import { h, replace } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { api, can, getAll } from '../api.js';
-import { loading, table, errorBox } from '../ui.js';
+import { loading, table, errorBox, prepareButton } from '../ui.js';
 import { loadGeo, drawMap, legend, recolour } from '../map.js';
 import { programmeLayer, PROGRAMME_LEGEND } from '../map_layers.js';
 
@@ -41,7 +41,7 @@ async function campaign(host, filter) {
     replace(host, h('p', null, h('strong', null, t('prog.campaign_count', { n: formatNumber(r.count) }))),
       h('ul', { class: 'town-list', id: 'campaign-towns' }, r.orgs.map((o) => h('li', null,
         h('a', { href: `#/orgs/${o.id}` }, o.name), h('span', { class: 'muted' }, o.province || '')))),
-      h('p', { class: 'muted small' }, t('prog.campaign_seam')));
+      prepareButton(`/programme/campaigns/${filter}/advisory`, t('prog.prepare'), 'prog.prepared'));
   } catch (err) {
     replace(host, errorBox(err, () => campaign(host, filter)));
   }
