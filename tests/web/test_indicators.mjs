@@ -79,6 +79,8 @@ await w.run(async () => {
     await page.locator('#map path.town.st-quiet[data-nis="44021"]').waitFor();
     await page.locator('#map-layers button[data-layer="programme"]').click();
     await page.locator('#map path.town.st-none[data-nis="44021"]').waitFor();
+    await page.locator('#map-layers button[data-layer="checklist"]').click();
+    await page.locator('#map path.town[data-nis="44021"][data-status="chk-nothing"]').waitFor();
   });
 
   await step('SPOC: no AMBER+STRICT indicator', async () => {

@@ -42,3 +42,22 @@ export async function programmeLayer() {
     legend: PROGRAMME_LEGEND,
   };
 }
+
+// The checklist: basic level reached (CyberFundamentals mode), started but
+// not there yet, not started.
+export const CHECKLIST_LEGEND = [['chk-basic', 'complete'], ['chk-started', 'partial'], ['chk-nothing', 'none']];
+
+export async function checklistLayer() {
+  const [notBasic, notStarted] = await Promise.all([
+    api.get('/programme/campaigns/basic-not-reached'), api.get('/programme/campaigns/checklist-not-started')]);
+  const nb = new Set(notBasic.orgs.map((o) => o.id));
+  const ns = new Set(notStarted.orgs.map((o) => o.id));
+  return {
+    statusOf: (org) => {
+      if (!org) return ['unknown', 'unknown'];
+      if (ns.has(org.id)) return ['chk-nothing', 'none'];
+      return nb.has(org.id) ? ['chk-started', 'partial'] : ['chk-basic', 'complete'];
+    },
+    legend: CHECKLIST_LEGEND,
+  };
+}

@@ -7,7 +7,7 @@ import { h, replace } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { api, can, getAll } from '../api.js';
 import { loadGeo, drawMap, legend, recolour, townStatus } from '../map.js';
-import { registryLayer, alertsLayer, programmeLayer } from '../map_layers.js';
+import { registryLayer, alertsLayer, programmeLayer, checklistLayer } from '../map_layers.js';
 import { alertsPanel } from '../alerts.js';
 import { loading, table } from '../ui.js';
 
@@ -26,7 +26,7 @@ function share(part, whole) {
     formatNumber(part), h('span', { class: 'muted' }, ` / ${formatNumber(whole)}`));
 }
 
-const LAYERS = { registry: registryLayer, alerts: alertsLayer, programme: programmeLayer };
+const LAYERS = { registry: registryLayer, alerts: alertsLayer, programme: programmeLayer, checklist: checklistLayer };
 
 // The layer switch above the map (war room only): recolours the drawn map.
 function layerSwitch(legendHost, getSvg, byNis) {
