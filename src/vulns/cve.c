@@ -85,11 +85,15 @@ static int add_row(struct cve_rec *c, const char *source, const char *cpe, const
 	if (cpe_parse(cpe, &n) || cpe_unescape(cpe_attr(&n, CPE_VENDOR), vendor, sizeof vendor) ||
 	    cpe_unescape(cpe_attr(&n, CPE_PRODUCT), product, sizeof product))
 		return 0; /* checked by the callers */
-	/* "cpe:2.3:" and the attributes as parsed: lower case */
+	/* "cpe:2.3:" and the attributes as parsed: lower case. A CVE JSON 5
+	 * name's version and update only repeat a range's start ("esxi:7.0:-"):
+	 * its versions[] say which versions, so they become ANY. */
 	char canon[CPE_MAX + 16];
+	int nvd = !strcmp(source, "nvd");
 	size_t k = (size_t)snprintf(canon, sizeof canon, "cpe:2.3");
 	for (int i = 0; i < CPE_ATTRS && k < sizeof canon; i++)
-		k += (size_t)snprintf(canon + k, sizeof canon - k, ":%s", cpe_attr(&n, i));
+		k += (size_t)snprintf(canon + k, sizeof canon - k, ":%s",
+				      !nvd && (i == CPE_VERSION || i == CPE_UPDATE) ? "*" : cpe_attr(&n, i));
 	json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:i}", "source", source, "cpe",
 			      canon, "vendor", vendor, "product", product, "status", status, "exact",
 			      exact ? exact : "", "start", start ? start : "", "si", si, "end", end ? end : "",

@@ -173,7 +173,7 @@ static int kev_csv(struct feed_import *fi, const char *text, size_t len, struct 
 		rc = 0;
 		for (int f = 0; f < F_N; f++)
 			col[f] = csv_header_index(rec, fields[f]);
-		for (int f = 0; f < F_N; f++)
+		for (int f = 0; f < F_N && !rc; f++)
 			if (col[f] < 0 && (required[f] || f == F_DUE || f == F_RANSOM))
 				rc = wr_err_set(e, WR_EINVAL, "header",
 						"%s: not a KEV catalogue (the header has no %s column)", fi->doc,
