@@ -333,10 +333,11 @@ int cve5_read(struct feed_import *fi, const char *text, size_t len, struct wr_er
 				  "%s: not a CVE JSON 5 record (it needs cveMetadata.cveId, cveMetadata.state"
 				  " and containers)", fi->doc);
 	}
-	if (strcmp(state, "PUBLISHED")) {
-		rc = feed_skip(fi, id, "is %.20s, not PUBLISHED", state);
+	int first = strcmp(state, "PUBLISHED") ? feed_skip(fi, id, "is %.20s, not PUBLISHED", state)
+						: feed_first(fi, id, id);
+	if (first != 1) {
 		json_decref(doc);
-		return rc;
+		return first;
 	}
 	const json_t *cna = json_object_get(conts, "cna"), *adp = json_object_get(conts, "adp");
 	struct cve_rec c = {.id = id, .description = english(json_object_get(cna, "descriptions")),
@@ -395,6 +396,9 @@ static int nvd_cve(struct feed_import *fi, const char *at, const json_t *cve, st
 	const char *id = str(cve, "id");
 	if (!id || !feed_cve_id_ok(id))
 		return feed_skip(fi, at, "has no cve.id that is a CVE id");
+	int first = feed_first(fi, at, id);
+	if (first != 1)
+		return first;
 	const char *status = str(cve, "vulnStatus");
 	if (status && !strcmp(status, "Rejected"))
 		return feed_skip(fi, at, "%s is Rejected", id);

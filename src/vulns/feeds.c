@@ -58,11 +58,22 @@ int feed_touch(struct feed_import *fi, const char *cve_id)
 	return json_object_set_new(fi->doc_touched, cve_id, json_true()) ? WR_ENOMEM : 0;
 }
 
+int feed_first(struct feed_import *fi, const char *at, const char *cve_id)
+{
+	if (json_object_get(fi->seen, cve_id) || json_object_get(fi->doc_seen, cve_id)) {
+		int rc = feed_skip(fi, at, "%s was read before in this import (the first one counts)", cve_id);
+		return rc ? rc : 0;
+	}
+	return json_object_set_new(fi->doc_seen, cve_id, json_true()) ? WR_ENOMEM : 1;
+}
+
 static void import_free(struct feed_import *fi)
 {
 	feed_result_release(&fi->r);
 	json_decref(fi->touched);
 	json_decref(fi->doc_touched);
+	json_decref(fi->seen);
+	json_decref(fi->doc_seen);
 	free(fi);
 }
 
@@ -81,7 +92,8 @@ int feed_import_begin(sqlite3 *db, const struct actor *a, enum feed_kind kind,
 	time_format_rfc3339((time_t)time_now(), fi->now, sizeof fi->now);
 	fi->r.errors = json_array();
 	fi->touched = json_object();
-	if (!fi->r.errors || !fi->touched) {
+	fi->seen = json_object();
+	if (!fi->r.errors || !fi->touched || !fi->seen) {
 		import_free(fi);
 		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 	}
@@ -101,8 +113,13 @@ int feed_import_doc(struct feed_import *fi, const char *name, const char *text, 
 	size_t nerr = json_array_size(fi->r.errors);
 	fi->doc = name;
 	fi->doc_touched = json_object();
-	if (!fi->doc_touched)
+	fi->doc_seen = json_object();
+	if (!fi->doc_touched || !fi->doc_seen) {
+		json_decref(fi->doc_touched);
+		json_decref(fi->doc_seen);
+		fi->doc_touched = fi->doc_seen = NULL;
 		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	}
 	int rc = db_exec(fi->db, "SAVEPOINT feed_doc", e);
 	if (!rc) {
 		if (memchr(text, '\0', len))
@@ -113,6 +130,8 @@ int feed_import_doc(struct feed_import *fi, const char *name, const char *text, 
 			rc = cve5_read(fi, text, len, e);
 		else
 			rc = nvd_read(fi, text, len, e);
+		if (rc == WR_ENOMEM && !e->message[0])
+			wr_err_set(e, rc, NULL, "out of memory");
 		if (rc) {
 			/* nothing of a refused file stays: rows, counts, errors */
 			struct wr_err ignore;
@@ -125,12 +144,14 @@ int feed_import_doc(struct feed_import *fi, const char *name, const char *text, 
 				json_array_remove(errors, json_array_size(errors) - 1);
 		} else {
 			rc = db_exec(fi->db, "RELEASE feed_doc", e);
-			if (!rc && json_object_update(fi->touched, fi->doc_touched))
+			if (!rc && (json_object_update(fi->touched, fi->doc_touched) ||
+				    json_object_update(fi->seen, fi->doc_seen)))
 				rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 		}
 	}
 	json_decref(fi->doc_touched);
-	fi->doc_touched = NULL;
+	json_decref(fi->doc_seen);
+	fi->doc_touched = fi->doc_seen = NULL;
 	fi->doc = NULL;
 	return rc;
 }

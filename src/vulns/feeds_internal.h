@@ -15,6 +15,7 @@ struct feed_import {
 	struct feed_result r;
 	json_t *touched;     /* {"CVE-...": true}: new or changed by this import */
 	json_t *doc_touched; /* the same for the document being read */
+	json_t *seen, *doc_seen; /* CVE ids read by this import, and by this document */
 	const char *doc;     /* its name, for errors */
 };
 
@@ -24,6 +25,10 @@ int feed_skip(struct feed_import *fi, const char *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The CVE is new or changed: match it to the software at the end. */
 int feed_touch(struct feed_import *fi, const char *cve_id);
+/* 1 the first time this import reads cve_id; 0 after a skip naming the
+ * earlier one (the first one counts, so the same file twice is the same);
+ * or WR_ENOMEM. */
+int feed_first(struct feed_import *fi, const char *at, const char *cve_id);
 /* "CVE-YYYY-NNNN..." (4 or more digits after the year), upper case. */
 int feed_cve_id_ok(const char *s);
 

@@ -56,6 +56,9 @@ static int kev_entry(struct feed_import *fi, const char *at, const char *v[F_N],
 	else
 		return feed_skip(fi, at, "%s: knownRansomwareCampaignUse is not Known or Unknown", v[F_CVE]);
 
+	int first = feed_first(fi, at, v[F_CVE]);
+	if (first != 1)
+		return first;
 	/* the hash of what is stored says whether anything changed */
 	json_t *canon = json_array();
 	for (int i = 0; canon && i < F_N; i++)
