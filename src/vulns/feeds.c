@@ -161,7 +161,7 @@ int feed_import_end(struct feed_import *fi, int commit, struct feed_result *r, s
 	int rc = 0;
 	if (commit)
 		rc = swmatch_run(fi, e);
-	if (commit && !rc && (fi->r.added || fi->r.changed)) {
+	if (commit && !rc && (fi->r.added || fi->r.changed || fi->r.matched)) {
 		json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "feed", kind_names[fi->kind],
 				      "added", (json_int_t)fi->r.added, "changed", (json_int_t)fi->r.changed,
 				      "skipped", (json_int_t)fi->r.skipped, "opened", (json_int_t)fi->r.opened,

@@ -12,6 +12,7 @@
 
 struct sw_asset {
 	int64_t id, org_id, provider_id;
+	int fresh; /* added or changed since it was last matched */
 	char *value;
 	char version[CPE_MAX + 1]; /* "" when not known */
 	struct cpe_name name;
@@ -60,9 +61,11 @@ static int load_assets(sqlite3 *db, struct sw_list *l, struct wr_err *e)
 	sqlite3_stmt *st;
 	memset(l, 0, sizeof *l);
 	int rc = db_prepare(db,
-			    "SELECT id, org_id, value, vendor, product, version, cpe,"
-			    " CASE WHEN managed_by = 'provider' THEN provider_id END"
-			    " FROM assets WHERE type = 'software' ORDER BY id",
+			    "SELECT a.id, a.org_id, a.value, a.vendor, a.product, a.version, a.cpe,"
+			    " CASE WHEN a.managed_by = 'provider' THEN a.provider_id END,"
+			    " m.updated_at IS NOT a.updated_at"
+			    " FROM assets a LEFT JOIN vuln_sw_matched m ON m.asset_id = a.id"
+			    " WHERE a.type = 'software' ORDER BY a.id",
 			    &st, e);
 	if (rc)
 		return rc;
@@ -81,6 +84,7 @@ static int load_assets(sqlite3 *db, struct sw_list *l, struct wr_err *e)
 		a->id = sqlite3_column_int64(st, 0);
 		a->org_id = sqlite3_column_int64(st, 1);
 		a->provider_id = sqlite3_column_int64(st, 7);
+		a->fresh = sqlite3_column_int(st, 8);
 		if (!(a->value = strdup(col(st, 2))))
 			break;
 		l->n++;
@@ -210,48 +214,92 @@ static int cve_terms(sqlite3 *db, const char *cve, int *known, char sev[12], cha
 	return s == SQLITE_ROW || s == SQLITE_DONE ? 0 : db_fail(db, e);
 }
 
+/* cve against the assets (only: one of them, else all). */
+static int match_cve(struct feed_import *fi, const char *cve, const struct sw_list *assets,
+		     const struct sw_asset *only, struct wr_err *e)
+{
+	char sev[12], due[12];
+	int known;
+	struct affected *rows;
+	size_t n;
+	int rc = cve_terms(fi->db, cve, &known, sev, due, e);
+	if (rc || !known)
+		return rc;
+	if ((rc = load_rows(fi->db, cve, &rows, &n, e)))
+		return rc;
+	for (size_t i = 0; !rc && i < assets->n; i++) {
+		const struct sw_asset *a = &assets->v[i];
+		if ((only && a != only) || !asset_affected(a, rows, n))
+			continue;
+		struct sw_finding f = {a->org_id, a->id, a->provider_id, a->value, cve, sev, *due ? due : NULL, fi->now};
+		enum finding_change ch;
+		if ((rc = vuln_finding_software(fi->db, &f, &ch, e)))
+			break;
+		fi->r.matched++;
+		if (ch == FINDING_OPENED)
+			fi->r.opened++;
+		else if (ch == FINDING_REOPENED)
+			fi->r.reopened++;
+		else
+			fi->r.refreshed++;
+	}
+	rows_free(rows, n);
+	return rc;
+}
+
+/* An asset added or changed since the last match: the stored CVEs that
+ * name its vendor and product (those this import touched are done). */
+static int match_fresh(struct feed_import *fi, const struct sw_list *assets, const struct sw_asset *a,
+		       struct wr_err *e)
+{
+	char vendor[CPE_MAX + 1], product[CPE_MAX + 1];
+	const char *v = cpe_attr(&a->name, CPE_VENDOR), *p = cpe_attr(&a->name, CPE_PRODUCT);
+	if (!strcmp(v, "*") || !strcmp(p, "*") || cpe_unescape(v, vendor, sizeof vendor) ||
+	    cpe_unescape(p, product, sizeof product))
+		return 0;
+	sqlite3_stmt *st;
+	int rc = db_prepare(fi->db, "SELECT DISTINCT cve_id FROM vuln_affected WHERE vendor = ?1 AND product = ?2",
+			    &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, vendor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
+	json_t *cves = json_array();
+	int s;
+	while (cves && (s = sqlite3_step(st)) == SQLITE_ROW)
+		if (!json_object_get(fi->touched, col(st, 0)))
+			json_array_append_new(cves, json_string(col(st, 0)));
+	sqlite3_finalize(st);
+	if (!cves)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	if (s != SQLITE_DONE)
+		rc = db_fail(fi->db, e);
+	for (size_t i = 0; !rc && i < json_array_size(cves); i++)
+		rc = match_cve(fi, json_string_value(json_array_get(cves, i)), assets, a, e);
+	json_decref(cves);
+	return rc;
+}
+
 int swmatch_run(struct feed_import *fi, struct wr_err *e)
 {
-	if (!json_object_size(fi->touched))
-		return 0;
 	struct sw_list assets;
 	int rc = load_assets(fi->db, &assets, e);
 	if (rc)
 		return rc;
 	const char *cve;
 	json_t *unused;
-	json_object_foreach (fi->touched, cve, unused) {
-		char sev[12], due[12];
-		int known;
-		struct affected *rows;
-		size_t n;
-		if ((rc = cve_terms(fi->db, cve, &known, sev, due, e)))
+	json_object_foreach (fi->touched, cve, unused)
+		if ((rc = match_cve(fi, cve, &assets, NULL, e)))
 			break;
-		if (!known)
-			continue;
-		if ((rc = load_rows(fi->db, cve, &rows, &n, e)))
-			break;
-		for (size_t i = 0; !rc && i < assets.n; i++) {
-			const struct sw_asset *a = &assets.v[i];
-			if (!asset_affected(a, rows, n))
-				continue;
-			struct sw_finding f = {a->org_id, a->id, a->provider_id, a->value, cve, sev,
-					       *due ? due : NULL, fi->now};
-			enum finding_change ch;
-			if ((rc = vuln_finding_software(fi->db, &f, &ch, e)))
-				break;
-			fi->r.matched++;
-			if (ch == FINDING_OPENED)
-				fi->r.opened++;
-			else if (ch == FINDING_REOPENED)
-				fi->r.reopened++;
-			else
-				fi->r.refreshed++;
-		}
-		rows_free(rows, n);
-		if (rc)
-			break;
-	}
+	for (size_t i = 0; !rc && i < assets.n; i++)
+		if (assets.v[i].fresh)
+			rc = match_fresh(fi, &assets, &assets.v[i], e);
 	list_free(&assets);
+	if (!rc)
+		rc = db_exec(fi->db,
+			     "INSERT INTO vuln_sw_matched (asset_id, updated_at) SELECT id, updated_at FROM assets"
+			     " WHERE type = 'software' ON CONFLICT (asset_id) DO UPDATE SET"
+			     " updated_at = excluded.updated_at WHERE updated_at IS NOT excluded.updated_at",
+			     e);
 	return rc;
 }

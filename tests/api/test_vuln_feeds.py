@@ -27,6 +27,7 @@ NVD_PAGE = os.path.join(FIX, "cve", "nvd-api2", "full-page.json")
 
 ESXI = "CVE-2024-37085"    # KEV, ransomware known; CISA-ADP: esxi 7.0 affected
 FORTIOS = "CVE-2023-36640"  # not in KEV; fortios 7.2.0 through 7.2.5 affected
+IVANTI = "CVE-2024-22053"   # CNA: Connect Secure 9.1R18.5 (one of the versions listed)
 
 
 def kev_entries():
@@ -158,6 +159,17 @@ class VulnFeeds(ServerTestCase):
         self.assertIn("0 matched", p.stdout)
         self.assertEqual(self.server.sql("SELECT id, times_seen, last_seen FROM findings ORDER BY id"), before)
 
+        # Software added after the CVEs came in: matched at the next import,
+        # even one that changes no record; once.
+        ivanti = self.add_asset(self.gent, {"type": "software", "vendor": "Ivanti", "product": "Connect Secure",
+                                            "version": "9.1R18.5"})
+        p = self.import_("kev", KEV_JSON)
+        self.assertIn("0 new, 0 changed", p.stdout)
+        self.assertEqual([x["issue"] for x in self.findings("spoc_gent", issue=IVANTI, asset_id=ivanti["id"])],
+                         [IVANTI])
+        p = self.import_("kev", KEV_JSON)
+        self.assertIn("0 matched", p.stdout)
+
         # KEV moves the due date: the finding is refreshed.
         kev = {"vulnerabilities": [dict([x for x in kev_entries() if x["cveID"] == ESXI][0], dueDate="2024-09-30")]}
         p = self.import_("kev", self.write("kev-moved.json", json.dumps(kev)))
@@ -256,6 +268,14 @@ class VulnFeeds(ServerTestCase):
         self.assertIn("vulnerabilities[2]: is not an object", p.stderr)
         self.assertEqual(items_of(self.c["analyst"].get("/api/v1/vulns/kev?cve=CVE-2099-0004"))[0]["due_date"],
                          None)
+        # The same CVE twice in one file: the first counts, so a re-import changes nothing.
+        twice = [dict(ok, cveID="CVE-2099-0008"), dict(ok, cveID="CVE-2099-0008", dueDate="2099-03-01")]
+        path = self.write("twice.json", json.dumps({"vulnerabilities": twice}))
+        p = self.import_("kev", path)
+        self.assertIn("1 new, 0 changed, 0 unchanged, 1 skipped", p.stdout)
+        self.assertIn("vulnerabilities[1]: CVE-2099-0008 was read before in this import", p.stderr)
+        p = self.import_("kev", path)
+        self.assertIn("0 new, 0 changed, 1 unchanged, 1 skipped", p.stdout)
         head = "cveID,vendorProject,product,dateAdded,dueDate,requiredAction,knownRansomwareCampaignUse\n"
         p = self.import_("kev", self.write("two.csv", head + "CVE-2099-0006,Acme,W,2099-01-01,,x,Maybe\n"
                                            "CVE-2099-0007,Acme,W,2099-01-01,2099-02-01,x,Known\n"))

@@ -58,3 +58,11 @@ CREATE INDEX vuln_affected_product ON vuln_affected(vendor, product);
 
 -- The date by which a finding must be fixed (the KEV entry's due date).
 ALTER TABLE findings ADD COLUMN due_on TEXT;
+
+-- Each software asset as it was when last matched: one added or changed
+-- since is matched against the stored CVEs of its product at the next feed
+-- import.
+CREATE TABLE vuln_sw_matched (
+  asset_id   INTEGER PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
+  updated_at TEXT NOT NULL
+);
