@@ -37,6 +37,9 @@ int cmd_sweep(struct cli *c, int argc, char **argv);
 int cmd_pack(struct cli *c, int argc, char **argv);
 /* cli/cmd_scan.c */
 int cmd_import_scan(struct cli *c, int argc, char **argv); /* warroom import shadowserver FILE */
+/* cli/cmd_feeds.c: warroom import kev|cve|nvd FILE|DIR */
+int cli_is_feed_import(const char *kind);
+int cmd_import_feed(struct cli *c, int argc, char **argv);
 
 /* cli/cmd_intel.c: indicator imports (cmd_import dispatches them) and the pack key */
 int cli_is_intel_import(const char *kind);

@@ -19,6 +19,7 @@ static const char *const migrations[] = {
 	"sql/004_intel.sql",
 	"sql/008_comms_attachments.sql",
 	"sql/013_programme_mails.sql",
+	"sql/009_vuln_feeds.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
