@@ -134,24 +134,7 @@ int comms_attachments_list(sqlite3 *db, int64_t advisory_id, json_t **items, str
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, advisory_id);
-	json_t *arr = json_array();
-	int s = SQLITE_DONE;
-	while (arr && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *row = db_row_json(st);
-		if (!row || json_array_append_new(arr, row)) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (s != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return db_rows(db, st, NULL, items, e);
 }
 
 /* One row of st (name, content_type, data) into *out: name and data are

@@ -367,26 +367,7 @@ int intel_alerts_by_org(sqlite3 *db, const struct actor *a, json_t **items, stru
 		 cond);
 	sqlite3_stmt *st;
 	int rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	json_t *arr = json_array();
-	int s = SQLITE_DONE;
-	while (arr && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *row = db_row_json(st);
-		if (!row || json_array_append_new(arr, row)) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (s != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return rc ? rc : db_rows(db, st, NULL, items, e);
 }
 
 int intel_sighting_false_positive(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,

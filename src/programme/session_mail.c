@@ -26,30 +26,18 @@ static json_t *roles_for(const char *audience)
 	return json_pack("[s,s,s,s,s]", "spoc", "deputy", "ciso", "it-lead", "mayor");
 }
 
+static json_t *first_column(sqlite3_stmt *st)
+{
+	return json_integer(sqlite3_column_int64(st, 0));
+}
+
 /* The towns with someone registered (not waiting, not cancelled). */
 static int registered_towns(sqlite3 *db, int64_t sid, json_t **ids, struct wr_err *e)
 {
 	sqlite3_stmt *st;
 	int rc = prog_prepare_id(db, "SELECT DISTINCT org_id FROM programme_registrations"
 				     " WHERE session_id = ? AND status = 'registered' ORDER BY org_id", sid, &st, e);
-	if (rc)
-		return rc;
-	json_t *arr = json_array();
-	int s = SQLITE_DONE;
-	while (arr && (s = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, json_integer(sqlite3_column_int64(st, 0)))) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (s != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*ids = arr;
-	return 0;
+	return rc ? rc : db_rows(db, st, first_column, ids, e);
 }
 
 /* The advisory draft of a session's invitation or reminder. */
