@@ -83,13 +83,14 @@ class Comms(ServerTestCase):
         SINK.refuse("deputy@gent.example.org", 550)   # permanent
         SINK.refuse("spoc@gent.example.org", 451)     # temporary
         adv = self.send(ADVISORY)
-        self.assertEqual(adv["stats"]["recipients"], len(want))
+        self.assertEqual(adv["stats"]["channels"]["email"]["recipients"], len(want))
         wait_for(lambda: len({r[0] for r, _ in SINK.received()} & want) >= len(want) - 2, "the fan-out")
         SINK.refuse("spoc@gent.example.org", None)    # the server comes back
         def settled():
             r = self.c["analyst"].get("/api/v1/advisories/%d" % adv["id"])
             self.assertStatus(r, 200)
-            return r.json["stats"] if r.json["stats"]["pending"] == 0 else None
+            s = r.json["stats"]["channels"]["email"]
+            return s if s["pending"] == 0 else None
         s = wait_for(settled, "every delivery settled")
         self.assertEqual((s["delivered"], s["failed"]), (len(want) - 1, 1), s)
         got = {}
