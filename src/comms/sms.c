@@ -43,12 +43,12 @@ void sms_text(const char *tlp, const char *severity, const char *title, int remi
 	      const char *ack_url, char *out, size_t n)
 {
 	char subject[400], suffix[600];
-	const char *prefix = reminder ? "warroom reminder, not acknowledged yet: " : "warroom: ";
+	const char *prefix = reminder ? "warroom reminder: " : "warroom: ";
 	if (!strcmp(tlp, "CLEAR") || !strcmp(tlp, "GREEN"))
 		snprintf(subject, sizeof subject, "%s", title);
 	else
-		snprintf(subject, sizeof subject, "a TLP:%s advisory (%s), details by e-mail", tlp,
-			 severity);
+		snprintf(subject, sizeof subject, "TLP:%s %s advisory %s", tlp, severity,
+			 reminder ? "not acknowledged yet." : "in your e-mail.");
 	snprintf(suffix, sizeof suffix, " Acknowledge: %s", ack_url ? ack_url : "");
 	size_t fixed = sms_chars(prefix) + sms_chars(suffix);
 	if (!ack_url || fixed + 10 > SMS_MAX_CHARS) {

@@ -16,11 +16,11 @@ struct sms_config {
 };
 
 /* The text of an advisory's SMS, at most SMS_MAX_CHARS characters (code
- * points): "warroom: " (or "warroom reminder, not acknowledged yet: "),
- * the title only for TLP:CLEAR and GREEN (the gateway is a third party;
- * else "a TLP:X advisory (severity), details by e-mail"), cut with "..."
- * when needed, and " Acknowledge: ack_url" (dropped if it alone does not
- * fit). out needs SMS_MAX_CHARS * 4 + 1 bytes. */
+ * points): "warroom: " (or "warroom reminder: "), the title only for
+ * TLP:CLEAR and GREEN (the gateway is a third party; else "TLP:X SEVERITY
+ * advisory in your e-mail." or "... not acknowledged yet."), cut with
+ * "..." when needed, and " Acknowledge: ack_url" (dropped if it alone does
+ * not fit). out needs SMS_MAX_CHARS * 4 + 1 bytes. */
 void sms_text(const char *tlp, const char *severity, const char *title, int reminder,
 	      const char *ack_url, char *out, size_t n);
 
