@@ -3,6 +3,7 @@
  * (comms/comms.h, docs/comms.md). */
 #include "comms/comms.h"
 
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -549,26 +550,12 @@ int advisory_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, s
 	return *out ? 0 : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 }
 
-/* Rows of st as a JSON array through conv (NULL: db_row_json). */
+/* Every row of st as a JSON array through conv (NULL: db_row_json). */
 static int rows(sqlite3 *db, sqlite3_stmt *st, json_t *(*conv)(sqlite3_stmt *), json_t **items,
 		struct wr_err *e)
 {
-	json_t *arr = json_array();
-	int rc;
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, conv ? conv(st) : db_row_json(st))) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	int64_t no_cursor;
+	return db_page(db, st, INT_MAX, conv, items, &no_cursor, e);
 }
 
 int advisory_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,

@@ -1,6 +1,7 @@
 /* Escalation steps, the call list and calls (comms/escalation.h). */
 #include "comms/escalation.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,21 +300,8 @@ int call_list(sqlite3 *db, const struct actor *a, int64_t advisory_id, json_t **
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, advisory_id);
-	json_t *arr = json_array();
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, call_row(st))) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	int64_t no_cursor;
+	return db_page(db, st, INT_MAX, call_row, items, &no_cursor, e);
 }
 
 int call_record(sqlite3 *db, const struct actor *a, int64_t advisory_id, const json_t *body,

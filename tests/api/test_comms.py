@@ -6,12 +6,12 @@ link (a GET never acknowledges, a POST does), stats, and who may read what."""
 import os
 import re
 import sys
-import time
 import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from comms_util import wait_for  # noqa: E402
 from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
@@ -24,14 +24,6 @@ ADVISORY = {"title": "Play ransomware: check your VPN appliances tonight",
             "ack_required": True, "ack_deadline": "2026-12-01T12:00:00Z"}
 
 
-def wait_for(cond, what, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class Comms(ServerTestCase):

@@ -8,25 +8,17 @@ the recipient's mail system can drop the copy."""
 import os
 import signal
 import sys
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from comms_util import approved, wait_for  # noqa: E402
 from harness import ServerTestCase  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
 SINK = SmtpSink().start()
 
 
-def wait_for(cond, what, timeout=120):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class Crash(ServerTestCase):
@@ -40,12 +32,8 @@ class Crash(ServerTestCase):
     def test_sigkill_mid_fanout(self):
         a = self.server.client(token=self.server.create_token("analyst"))
         b = self.server.client(token=self.server.create_token("analyst2"))
-        r = a.post("/api/v1/advisories", {"title": "Everyone: rotate the VPN pre-shared keys", "body": "Today.",
-                                          "tlp": "GREEN", "severity": "medium", "audience": {"all": True}})
-        self.assertStatus(r, 201)
-        aid = r.json["id"]
-        self.assertStatus(a.post("/api/v1/advisories/%d/submit" % aid, {}), 200)
-        self.assertStatus(b.post("/api/v1/advisories/%d/approve" % aid, {}), 200)
+        aid = approved(self, a, b, {"title": "Everyone: rotate the VPN pre-shared keys", "body": "Today.",
+                                    "tlp": "GREEN", "severity": "medium", "audience": {"all": True}})["id"]
         want = {row[0] for row in self.server.sql("SELECT address FROM deliveries WHERE advisory_id = ?", (aid,))}
         self.assertGreater(len(want), 300)
         wait_for(lambda: len(SINK.received()) >= 60, "the fan-out to start")

@@ -17,6 +17,7 @@ import urllib.parse
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from comms_util import approved, wait_for  # noqa: E402
 from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
 from http_sink import HttpSink  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
@@ -36,14 +37,6 @@ def set_clock(seconds):
         f.write("%d\n" % seconds)
 
 
-def wait_for(cond, what, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def iso(t):
@@ -70,13 +63,7 @@ class Escalation(ServerTestCase):
                                (org["id"], role))[0][0]
 
     def send(self, body):
-        a, b = self.c["analyst"], self.c["analyst2"]
-        r = a.post("/api/v1/advisories", body)
-        self.assertStatus(r, 201)
-        self.assertStatus(a.post("/api/v1/advisories/%d/submit" % r.json["id"], {}), 200)
-        r = b.post("/api/v1/advisories/%d/approve" % r.json["id"], {})
-        self.assertStatus(r, 200)
-        return r.json
+        return approved(self, self.c["analyst"], self.c["analyst2"], body)
 
     def sms_to(self, number):
         return [r for r in GATEWAY.received("/sms") if r["json"] and r["json"]["to"] == number]

@@ -14,6 +14,7 @@ import urllib.parse
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from comms_util import approved, wait_for  # noqa: E402
 from harness import NIS_ANTWERPEN, NIS_GENT, NIS_LEUVEN, ServerTestCase, items_of, org_by_nis  # noqa: E402
 from http_sink import HttpSink  # noqa: E402
 
@@ -22,14 +23,6 @@ SECRET_GENT = "gent-hook-secret-0d9e8f7a"
 SECRET_ANTWERPEN = "antwerpen-hook-secret-55aa"
 
 
-def wait_for(cond, what, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def verify(req, secret):
@@ -56,13 +49,7 @@ class Webhooks(ServerTestCase):
         cls.leuven = org_by_nis(cls.c["analyst"], NIS_LEUVEN)
 
     def send(self, body):
-        a, b = self.c["analyst"], self.c["analyst2"]
-        r = a.post("/api/v1/advisories", body)
-        self.assertStatus(r, 201)
-        self.assertStatus(a.post("/api/v1/advisories/%d/submit" % r.json["id"], {}), 200)
-        r = b.post("/api/v1/advisories/%d/approve" % r.json["id"], {})
-        self.assertStatus(r, 200)
-        return r.json
+        return approved(self, self.c["analyst"], self.c["analyst2"], body)
 
     def webhook_rows(self, adv):
         return [d for d in items_of(self.c["analyst"].get("/api/v1/advisories/%d/deliveries" % adv))
