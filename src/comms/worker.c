@@ -156,7 +156,7 @@ static void record(sqlite3 *db, int64_t id, int attempts, int rc, const char *wh
 enum {
 	C_ADDRESS, C_MESSAGE_ID, C_ATTEMPTS, C_TITLE, C_BODY, C_TLP, C_SEVERITY, C_KIND,
 	C_ACK_REQUIRED, C_ACK_DEADLINE, C_LINK_UNTIL, C_CHANNEL, C_STEP, C_ADVISORY, C_ORG,
-	C_ORG_NAME, C_HOOK_URL, C_HOOK_SECRET
+	C_ORG_NAME, C_HOOK_URL, C_HOOK_SECRET, C_ACKED
 };
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -250,7 +250,8 @@ static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
 	if (db_prepare(db,
 		       "SELECT d.address, d.message_id, d.attempts, a.title, a.body, a.tlp, a.severity,"
 		       " a.kind, a.ack_required, a.ack_deadline, coalesce(a.ack_deadline, a.approved_at),"
-		       " d.channel, d.step, a.id, d.org_id, o.name, w.url, w.secret"
+		       " d.channel, d.step, a.id, d.org_id, o.name, w.url, w.secret,"
+		       " EXISTS (SELECT 1 FROM acks k WHERE k.advisory_id = a.id AND k.org_id = d.org_id)"
 		       " FROM deliveries d JOIN advisories a ON a.id = d.advisory_id"
 		       " JOIN orgs o ON o.id = d.org_id LEFT JOIN webhooks w ON w.org_id = d.org_id"
 		       " WHERE d.id = ?1 AND d.status = 'queued'",
@@ -272,7 +273,12 @@ static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
 	snprintf(url, sizeof url, "%s%s%s", cfg.public_url,
 		 !strcmp(channel, "sms") ? "/a/" : "/api/v1/ack/", token);
 	int attempts = sqlite3_column_int(st, C_ATTEMPTS);
-	int rc = !strcmp(channel, "sms")       ? send_sms(st, url, &e)
+	/* A reminder waiting for a channel that was down must not reach a town
+	 * that has acknowledged since. */
+	int rc = sqlite3_column_int(st, C_STEP) > 0 && sqlite3_column_int(st, C_ACKED)
+			 ? wr_err_set(&e, WR_EINVAL, NULL,
+				      "not sent: the town acknowledged before this reminder went out")
+		 : !strcmp(channel, "sms")     ? send_sms(st, url, &e)
 		 : !strcmp(channel, "webhook") ? send_webhook(st, url, now, &e)
 					       : send_email(st, url, now, &e);
 	if (rc && rc != WR_EIO)

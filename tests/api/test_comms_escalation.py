@@ -48,15 +48,17 @@ class Escalation(ServerTestCase):
                   "WARROOM_SMS_URL": GATEWAY.url("/sms"), "WARROOM_SMS_TOKEN": SMS_TOKEN,
                   "WARROOM_SMTP_RETRY_BASE": "1", "WARROOM_SMTP_RATE": "1000",
                   "WARROOM_ESCALATION_INTERVAL": "1", "WARROOM_TEST_CLOCK_FILE": CLOCK}
-    USERS = ServerTestCase.USERS + [("analyst2", "analyst", None, None)]
+    USERS = ServerTestCase.USERS + [("analyst2", "analyst", None, None),
+                                    ("spoc_leuven", "spoc", harness.NIS_LEUVEN, None)]
 
     @classmethod
     def prepare_server(cls):
         cls.server.secrets.add(SMS_TOKEN)
         cls.c = {n: cls.server.client(token=cls.server.create_token(n))
-                 for n in ("analyst", "analyst2", "spoc_gent", "spoc_antwerpen")}
+                 for n in ("analyst", "analyst2", "spoc_gent", "spoc_antwerpen", "spoc_leuven")}
         cls.gent = org_by_nis(cls.c["analyst"], NIS_GENT)
         cls.antwerpen = org_by_nis(cls.c["analyst"], NIS_ANTWERPEN)
+        cls.leuven = org_by_nis(cls.c["analyst"], harness.NIS_LEUVEN)
 
     def contact(self, org, role, col):
         return self.server.sql("SELECT %s FROM contacts WHERE org_id = ? AND role = ? AND active = 1" % col,
@@ -200,6 +202,25 @@ class Escalation(ServerTestCase):
         journal = self.server.sql("SELECT count(*) FROM journal WHERE action = 'advisory.escalate'"
                                   " AND object_id = ?", (str(aid),))[0][0]
         self.assertEqual(journal, 3)
+
+    def test_4_no_reminder_after_the_ack(self):
+        # The clock stands at +9 h (test_3). The gateway is down when the
+        # text to Leuven's SPOC is due; Leuven acknowledges meanwhile; when
+        # the gateway is back the reminder is dropped, not sent.
+        GATEWAY.answer("/sms", 503)
+        adv = self.send({"title": "Reminder dropped", "body": "x", "tlp": "GREEN", "severity": "low",
+                         "audience": {"orgs": [self.leuven["id"]]}, "ack_required": True,
+                         "ack_deadline": iso(int(time.time()) + 10 * HOUR)})
+        mobile = self.contact(self.leuven, "spoc", "mobile")
+        set_clock(11 * HOUR + 60)
+        wait_for(lambda: self.sms_to(mobile), "the first try of the text")
+        self.assertStatus(self.c["spoc_leuven"].post("/api/v1/advisories/%d/ack" % adv["id"], {}), 200)
+        GATEWAY.answer("/sms", 200)
+        rows = lambda: [d for d in items_of(self.c["analyst"].get("/api/v1/advisories/%d/deliveries" % adv["id"]))
+                        if d["channel"] == "sms"]
+        row = wait_for(lambda: [d for d in rows() if d["status"] == "failed"], "the reminder dropped")[0]
+        self.assertIn("acknowledged before", row["last_error"])
+        self.assertEqual([r["status"] for r in self.sms_to(mobile) if r["status"] == 200], [])
 
 
 if __name__ == "__main__":
