@@ -67,6 +67,10 @@ int webhook_set(sqlite3 *db, const struct actor *a, int64_t org_id, const json_t
 	if ((strncasecmp(url, "https://", 8) && strncasecmp(url, "http://", 7)) || strlen(url) > 500 ||
 	    strpbrk(url, " \t\r\n"))
 		return wr_err_set(e, WR_EINVAL, "url", "must be an http(s) URL of at most 500 characters");
+	/* A town's own registration goes over TLS; plain http is for the war
+	 * room's staff (a receiver on its own network). */
+	if (!scope_is_staff(a) && strncasecmp(url, "https://", 8))
+		return wr_err_set(e, WR_EINVAL, "url", "must be an https URL");
 	if (strlen(secret) < 16 || strlen(secret) > 200)
 		return wr_err_set(e, WR_EINVAL, "secret", "must have 16 to 200 characters");
 	int64_t exists = 0;

@@ -23,8 +23,8 @@ int webhook_send(const char *url, const char *secret, const char *body, const ch
 		 int64_t now, struct wr_err *e);
 
 /* The registration of org_id: {"url": "https://...", "secret": 16-200
- * characters}. Staff, or the SPOC of that org; journalled without the
- * secret. *out (and webhook_get) never shows the secret. */
+ * characters}. Staff, or the SPOC of that org (https only); journalled
+ * without the secret. *out (and webhook_get) never shows the secret. */
 int webhook_set(sqlite3 *db, const struct actor *a, int64_t org_id, const json_t *body,
 		json_t **out, struct wr_err *e);
 int webhook_get(sqlite3 *db, const struct actor *a, int64_t org_id, json_t **out,

@@ -61,14 +61,19 @@ class Webhooks(ServerTestCase):
         sg, sa, an = self.c["spoc_gent"], self.c["spoc_antwerpen"], self.c["analyst"]
         self.assertError(sg.post(gent_path, {"url": "ftp://x.example/", "secret": SECRET_GENT}), 422, "invalid",
                          field="url")
-        self.assertError(sg.post(gent_path, {"url": HOOKS.url("/gent"), "secret": "short"}), 422, "invalid",
+        self.assertError(sg.post(gent_path, {"url": "https://t.gent.example/", "secret": "short"}), 422, "invalid",
                          field="secret")
         self.assertError(sa.post(gent_path, {"url": HOOKS.url("/evil"), "secret": SECRET_ANTWERPEN}), 404,
                          "not_found")
         self.assertError(sg.get(gent_path), 404, "not_found")
-        r = sg.post(gent_path, {"url": HOOKS.url("/gent"), "secret": SECRET_GENT})  # the town itself
+        # The town itself registers, over TLS only; the war room may use http.
+        self.assertError(sg.post(gent_path, {"url": HOOKS.url("/gent"), "secret": SECRET_GENT}), 422, "invalid",
+                         field="url")
+        r = sg.post(gent_path, {"url": "https://tickets.gent.example/hook", "secret": SECRET_GENT})
         self.assertStatus(r, 200)
         self.assertNotIn("secret", r.json)
+        self.assertEqual(r.json["created_by"], "spoc_gent")
+        self.assertStatus(an.post(gent_path, {"url": HOOKS.url("/gent"), "secret": SECRET_GENT}), 200)
         self.assertStatus(an.post(ant_path, {"url": HOOKS.url("/antwerpen"), "secret": SECRET_ANTWERPEN}), 200)
         self.assertEqual(sg.get(gent_path).json["url"], HOOKS.url("/gent"))
         self.assertNotIn(SECRET_GENT, str(self.server.sql("SELECT details FROM journal")))
