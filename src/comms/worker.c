@@ -327,7 +327,7 @@ static void *work(void *arg)
 			int stop = stopping;
 			pthread_mutex_unlock(&lock);
 			if (stop)
-				break; /* the rest is leased: taken again in a minute */
+				break; /* the rest is leased: taken again when the lease ends */
 			struct timespec pace = {0, 1000000000L / cfg.rate};
 			deliver(db, key, ids[i]);
 			nanosleep(&pace, NULL);
