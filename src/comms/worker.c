@@ -166,7 +166,8 @@ static const char *col(sqlite3_stmt *st, int i)
 }
 
 /* An e-mail; a reminder (step > 0) says so above the advisory. */
-static int send_email(sqlite3_stmt *st, const char *url, int64_t now, struct wr_err *e)
+static int send_email(sqlite3 *db, sqlite3_stmt *st, const char *url, int64_t now,
+		      struct wr_err *e)
 {
 	int step = sqlite3_column_int(st, C_STEP);
 	char subj[320];
@@ -196,9 +197,15 @@ static int send_email(sqlite3_stmt *st, const char *url, int64_t now, struct wr_
 			     .ack_url = url,
 			     .date = now};
 	long code = 0;
-	rc = mail_build(&m, &msg, e);
+	struct mail_attachment *files = NULL;
+	rc = comms_attachments_load(db, sqlite3_column_int64(st, C_ADVISORY), &files,
+				    &m.n_attachments, e);
+	m.attachments = files;
+	if (!rc)
+		rc = mail_build(&m, &msg, e);
 	if (!rc)
 		rc = smtp_send(&cfg.smtp, m.to, msg.ptr, msg.len, &code, e);
+	comms_attachments_free(files, m.n_attachments);
 	buf_release(&md);
 	buf_release(&msg);
 	return rc;
@@ -280,7 +287,7 @@ static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
 				      "not sent: the town acknowledged before this reminder went out")
 		 : !strcmp(channel, "sms")     ? send_sms(st, url, &e)
 		 : !strcmp(channel, "webhook") ? send_webhook(st, url, now, &e)
-					       : send_email(st, url, now, &e);
+					       : send_email(db, st, url, now, &e);
 	if (rc && rc != WR_EIO)
 		log_warn("delivery %lld (%s): %s", (long long)id, channel, e.message);
 	sqlite3_finalize(st);
