@@ -50,6 +50,13 @@ void api_advisories_deliveries(struct http_req *rq, struct http_resp *rs);
 void api_org_communications(struct http_req *rq, struct http_resp *rs);
 void api_ack_link_get(struct http_req *rq, struct http_resp *rs);
 void api_ack_link_post(struct http_req *rq, struct http_resp *rs);
+/* api/escalation.c */
+void api_call_list(struct http_req *rq, struct http_resp *rs);
+void api_advisory_call_list(struct http_req *rq, struct http_resp *rs);
+void api_advisory_called(struct http_req *rq, struct http_resp *rs);
+void api_webhook_get(struct http_req *rq, struct http_resp *rs);
+void api_webhook_set(struct http_req *rq, struct http_resp *rs);
+void api_webhook_delete(struct http_req *rq, struct http_resp *rs);
 /* api/incidents.c */
 void api_incidents_list(struct http_req *rq, struct http_resp *rs);
 void api_incidents_create(struct http_req *rq, struct http_resp *rs);

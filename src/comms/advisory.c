@@ -3,6 +3,7 @@
  * (comms/comms.h, docs/comms.md). */
 #include "comms/comms_internal.h"
 
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +12,12 @@
 #include "audit/journal.h"
 #include "base/jsonutil.h"
 #include "base/timeutil.h"
+#include "comms/escalation.h"
 #include "store/db.h"
 
 static const char *const fields[] = {"title", "body", "tlp", "severity", "kind", "audience",
-				     "ack_required", "ack_deadline", "follow_up_of", NULL};
+				     "ack_required", "ack_deadline", "follow_up_of", "escalation",
+				     NULL};
 
 static int one_of(const char *v, const char *const *set)
 {
@@ -115,7 +118,9 @@ static int check(const json_t *body, int creating, struct wr_err *e)
 	if (present && time_parse_rfc3339(s, &t))
 		return wr_err_set(e, WR_EINVAL, "ack_deadline", "is not an RFC 3339 time");
 	int64_t f;
-	return json_get_int(body, "follow_up_of", 0, &f, NULL, e);
+	if ((rc = json_get_int(body, "follow_up_of", 0, &f, NULL, e)))
+		return rc;
+	return escalation_check(json_object_get(body, "escalation"), e);
 }
 
 static int require_staff(const struct actor *a, struct wr_err *e)
@@ -181,7 +186,8 @@ static int end_change(sqlite3 *db, const struct actor *a, int64_t id, const char
 }
 
 /* Binds the fields of body present in it to the columns of UPDATE/INSERT
- * statement st whose parameters are ?1 title .. ?9 follow_up_of. */
+ * statement st whose parameters are ?1 title .. ?9 follow_up_of,
+ * ?10 escalation. */
 static void bind_fields(sqlite3_stmt *st, const json_t *body)
 {
 	for (int i = 0; fields[i]; i++) {
@@ -219,15 +225,15 @@ int advisory_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 		return rc;
 	rc = db_prepare(db,
 			"INSERT INTO advisories (title, body, tlp, severity, kind, audience, ack_required,"
-			" ack_deadline, follow_up_of, status, author, created_at, updated_at) VALUES"
-			" (?1, ?2, ?3, ?4, coalesce(?5, 'advisory'), ?6, coalesce(?7, 0), ?8, ?9, 'draft',"
-			" ?10, ?11, ?11)",
+			" ack_deadline, follow_up_of, escalation, status, author, created_at, updated_at)"
+			" VALUES (?1, ?2, ?3, ?4, coalesce(?5, 'advisory'), ?6, coalesce(?7, 0), ?8, ?9, ?10,"
+			" 'draft', ?11, ?12, ?12)",
 			&st, e);
 	int64_t id = 0;
 	if (!rc) {
 		bind_fields(st, body);
-		sqlite3_bind_text(st, 10, a->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 11, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
 		rc = db_step_done(db, st, e);
 		id = sqlite3_last_insert_rowid(db);
 	}
@@ -251,12 +257,13 @@ int advisory_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t
 				" tlp = coalesce(?3, tlp), severity = coalesce(?4, severity),"
 				" kind = coalesce(?5, kind), audience = coalesce(?6, audience),"
 				" ack_required = coalesce(?7, ack_required), ack_deadline = coalesce(?8, ack_deadline),"
-				" follow_up_of = coalesce(?9, follow_up_of), updated_at = ?10 WHERE id = ?11",
+				" follow_up_of = coalesce(?9, follow_up_of), escalation = coalesce(?10, escalation),"
+				" updated_at = ?11 WHERE id = ?12",
 				&st, e);
 	if (!rc) {
 		bind_fields(st, body);
-		sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 11, id);
+		sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 12, id);
 		rc = db_step_done(db, st, e);
 	}
 	return end_change(db, a, id, "advisory.update", body, rc, out, e);
@@ -312,11 +319,13 @@ static void in_list(const json_t *l, int quoted, char *out, size_t n)
 }
 
 /* Writes one delivery per (active contact with an email, of a wanted role)
- * of every town of the audience; returns the count in *n. The values put
- * into the SQL were checked by check_audience (known provinces, roles and
- * integer ids only). */
-static int resolve(sqlite3 *db, int64_t id, const char *audience_json, const char *now,
-		   int64_t *n, struct wr_err *e)
+ * of every town of the audience, for a high or critical advisory also one
+ * text message per SPOC and deputy with a mobile number among them, and one
+ * webhook POST per town that registered one; returns the count in *n. The
+ * values put into the SQL were checked by check_audience (known provinces,
+ * roles and integer ids only). */
+static int resolve(sqlite3 *db, int64_t id, const char *audience_json, int urgent,
+		   const char *now, int64_t *n, struct wr_err *e)
 {
 	json_t *au = NULL;
 	int rc = json_parse_text(audience_json, strlen(audience_json), &au, e);
@@ -367,6 +376,33 @@ static int resolve(sqlite3 *db, int64_t id, const char *audience_json, const cha
 	sqlite3_bind_text(st, 3, salt, -1, SQLITE_STATIC);
 	rc = db_step_done(db, st, e);
 	*n = rc ? 0 : sqlite3_changes(db);
+	/* The other channels go to the towns the e-mails went to. */
+	const char *more[] = {
+		urgent ? "INSERT INTO deliveries (advisory_id, org_id, contact_id, name, role, channel,"
+			 " address, message_id, status, next_attempt_at)"
+			 " SELECT ?1, c.org_id, c.id, c.name, c.role, 'sms', c.mobile,"
+			 " printf('<wr-%d-%d-%s-sms0@warroom>', ?1, c.id, ?3), 'queued', ?2"
+			 " FROM contacts c WHERE c.active = 1 AND coalesce(c.mobile, '') != ''"
+			 " AND c.role IN ('spoc','deputy') AND c.id IN (SELECT contact_id FROM deliveries"
+			 " WHERE advisory_id = ?1 AND channel = 'email')"
+		       : NULL,
+		"INSERT INTO deliveries (advisory_id, org_id, contact_id, name, role, channel, address,"
+		" message_id, status, next_attempt_at)"
+		" SELECT ?1, w.org_id, NULL, o.name, 'webhook', 'webhook', w.url,"
+		" printf('<wr-%d-o%d-%s-webhook0@warroom>', ?1, w.org_id, ?3), 'queued', ?2"
+		" FROM webhooks w JOIN orgs o ON o.id = w.org_id WHERE w.org_id IN"
+		" (SELECT DISTINCT org_id FROM deliveries WHERE advisory_id = ?1)"};
+	for (int i = 0; i < 2 && !rc; i++) {
+		if (!more[i])
+			continue;
+		if ((rc = db_prepare(db, more[i], &st, e)))
+			break;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, salt, -1, SQLITE_STATIC);
+		rc = db_step_done(db, st, e);
+		*n += rc ? 0 : sqlite3_changes(db);
+	}
 	return rc;
 }
 
@@ -383,19 +419,23 @@ int advisory_approve(sqlite3 *db, const struct actor *a, int64_t id, json_t **ou
 		rc = wr_err_set(e, WR_EFORBIDDEN, NULL, "four eyes: the author cannot approve");
 	sqlite3_stmt *st = NULL;
 	if (!rc)
-		rc = db_prepare(db, "SELECT audience FROM advisories WHERE id = ?1", &st, e);
+		rc = db_prepare(db, "SELECT audience, severity IN ('high','critical') FROM advisories"
+				    " WHERE id = ?1", &st, e);
 	char *audience = NULL;
+	int urgent = 0;
 	if (!rc) {
 		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_step(st) == SQLITE_ROW) {
 			audience = strdup((const char *)sqlite3_column_text(st, 0));
+			urgent = sqlite3_column_int(st, 1);
+		}
 		sqlite3_finalize(st);
 		if (!audience)
 			rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 	}
 	int64_t n = 0;
 	if (!rc)
-		rc = resolve(db, id, audience, now, &n, e);
+		rc = resolve(db, id, audience, urgent, now, &n, e);
 	free(audience);
 	if (!rc)
 		rc = db_prepare(db,
@@ -439,10 +479,16 @@ static int visible(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err
 #define ADVISORY_COLUMNS                                                                           \
 	"SELECT a.id, a.title, a.body, a.tlp, a.severity, a.kind, a.audience, a.ack_required,"   \
 	" a.ack_deadline, a.follow_up_of, a.status, a.author, a.approver, a.created_at,"          \
-	" a.updated_at, a.approved_at,"                                                           \
-	" (SELECT count(*) FROM deliveries d WHERE d.advisory_id = a.id) AS recipients,"          \
-	" (SELECT count(*) FROM deliveries d WHERE d.advisory_id = a.id AND status = 'sent') AS delivered," \
-	" (SELECT count(*) FROM deliveries d WHERE d.advisory_id = a.id AND status = 'failed') AS failed," \
+	" a.updated_at, a.approved_at, a.escalation,"                                             \
+	" (SELECT count(*) FROM deliveries d WHERE d.advisory_id = a.id AND step = 0) AS recipients," \
+	" (SELECT count(*) FROM deliveries d WHERE d.advisory_id = a.id AND step = 0"             \
+	"  AND status = 'sent') AS delivered,"                                                    \
+	" (SELECT count(*) FROM deliveries d WHERE d.advisory_id = a.id AND step = 0"             \
+	"  AND status = 'failed') AS failed,"                                                     \
+	" (SELECT json_group_object(channel, json_object('recipients', n, 'delivered', s,"         \
+	"  'failed', f, 'pending', n - s - f)) FROM (SELECT channel, count(*) AS n,"              \
+	"  sum(status = 'sent') AS s, sum(status = 'failed') AS f FROM deliveries d"              \
+	"  WHERE d.advisory_id = a.id AND step = 0 GROUP BY channel)) AS channels,"               \
 	" (SELECT count(DISTINCT org_id) FROM deliveries d WHERE d.advisory_id = a.id) AS towns,"   \
 	" (SELECT count(*) FROM acks k WHERE k.advisory_id = a.id) AS acknowledged"               \
 	" FROM advisories a"
@@ -458,6 +504,10 @@ static json_t *advisory_json(sqlite3_stmt *st)
 	if (s)
 		au = json_loads(s, 0, NULL);
 	json_object_set_new(o, "audience", au ? au : json_null());
+	/* The escalation policy in force (the default when none was given). */
+	s = json_string_value(json_object_get(o, "escalation"));
+	json_t *esc = s ? json_loads(s, 0, NULL) : escalation_default();
+	json_object_set_new(o, "escalation", esc ? esc : json_null());
 	json_object_set_new(o, "ack_required", json_boolean(json_integer_value(json_object_get(o, "ack_required"))));
 	json_int_t rcp = json_integer_value(json_object_get(o, "recipients"));
 	json_int_t del = json_integer_value(json_object_get(o, "delivered"));
@@ -466,8 +516,14 @@ static json_t *advisory_json(sqlite3_stmt *st)
 				  "failed", fail, "pending", rcp - del - fail, "towns",
 				  json_integer_value(json_object_get(o, "towns")), "acknowledged",
 				  json_integer_value(json_object_get(o, "acknowledged")));
-	const char *drop[] = {"recipients", "delivered", "failed", "towns", "acknowledged"};
-	for (int i = 0; i < 5; i++)
+	s = json_string_value(json_object_get(o, "channels"));
+	json_t *ch = s ? json_loads(s, 0, NULL) : NULL;
+	if (stats)
+		json_object_set_new(stats, "channels", ch ? ch : json_object());
+	else
+		json_decref(ch);
+	const char *drop[] = {"recipients", "delivered", "failed", "towns", "acknowledged", "channels"};
+	for (int i = 0; i < 6; i++)
 		json_object_del(o, drop[i]);
 	json_object_set_new(o, "stats", stats);
 	return o;
@@ -503,26 +559,12 @@ int advisory_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, s
 	return 0;
 }
 
-/* Rows of st as a JSON array through conv (NULL: db_row_json). */
+/* Every row of st as a JSON array through conv (NULL: db_row_json). */
 static int rows(sqlite3 *db, sqlite3_stmt *st, json_t *(*conv)(sqlite3_stmt *), json_t **items,
 		struct wr_err *e)
 {
-	json_t *arr = json_array();
-	int rc;
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, conv ? conv(st) : db_row_json(st))) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	int64_t no_cursor;
+	return db_page(db, st, INT_MAX, conv, items, &no_cursor, e);
 }
 
 int advisory_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
@@ -554,12 +596,12 @@ int advisory_deliveries(sqlite3 *db, const struct actor *a, int64_t id, json_t *
 	sqlite3_stmt *st;
 	if (!rc)
 		rc = db_prepare(db,
-				"SELECT d.id, d.org_id, o.name AS org_name, d.name, d.role, d.channel,"
+				"SELECT d.id, d.org_id, o.name AS org_name, d.name, d.role, d.channel, d.step,"
 				" d.address, d.status, d.attempts, d.last_error, d.sent_at,"
 				" (SELECT k.at FROM acks k WHERE k.advisory_id = d.advisory_id"
 				" AND k.org_id = d.org_id) AS acknowledged_at"
 				" FROM deliveries d JOIN orgs o ON o.id = d.org_id WHERE d.advisory_id = ?1"
-				" ORDER BY o.name, d.role, d.id",
+				" ORDER BY o.name, d.step, d.role, d.id",
 				&st, e);
 	if (rc)
 		return rc;

@@ -14,9 +14,10 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "comms/comms.h"
+#include "comms/escalation.h"
+#include "comms/webhook.h"
 #include "store/db.h"
 
-#define LEASE_SECONDS 60
 #define BATCH 20
 #define MAX_ATTEMPTS 10
 
@@ -54,6 +55,8 @@ int comms_config_defaults(struct comms_config *c, struct wr_err *e)
 	snprintf(c->smtp.from, sizeof c->smtp.from, "warroom@localhost");
 	c->retry_base = 30;
 	c->rate = 100;
+	c->lease = 60;
+	c->escalation_every = 60;
 	int rc = env_into("WARROOM_SMTP_URL", c->smtp.url, sizeof c->smtp.url, e);
 	if (!rc)
 		rc = env_into("WARROOM_MAIL_FROM", c->smtp.from, sizeof c->smtp.from, e);
@@ -65,6 +68,14 @@ int comms_config_defaults(struct comms_config *c, struct wr_err *e)
 		rc = env_number("WARROOM_SMTP_RETRY_BASE", 1, 86400, &c->retry_base, e);
 	if (!rc)
 		rc = env_number("WARROOM_SMTP_RATE", 1, 100000, &c->rate, e);
+	if (!rc)
+		rc = env_into("WARROOM_SMS_URL", c->sms.url, sizeof c->sms.url, e);
+	if (!rc)
+		rc = env_into("WARROOM_SMS_TOKEN", c->sms.token, sizeof c->sms.token, e);
+	if (!rc)
+		rc = env_number("WARROOM_DELIVERY_LEASE", 1, 3600, &c->lease, e);
+	if (!rc)
+		rc = env_number("WARROOM_ESCALATION_INTERVAL", 1, 3600, &c->escalation_every, e);
 	return rc;
 }
 
@@ -73,12 +84,13 @@ static void stamp(int64_t t, char out[32])
 	time_format_rfc3339((time_t)t, out, 32);
 }
 
-/* Leases up to BATCH due rows; their ids into ids. */
+/* Leases up to BATCH due rows of the channels configured; their ids into
+ * ids. */
 static int lease(sqlite3 *db, int64_t now, int64_t *ids, int *n, struct wr_err *e)
 {
 	char nows[32], until[32];
 	stamp(now, nows);
-	stamp(now + LEASE_SECONDS, until);
+	stamp(now + cfg.lease, until);
 	sqlite3_stmt *st;
 	*n = 0;
 	int rc = db_begin(db, e);
@@ -87,12 +99,16 @@ static int lease(sqlite3 *db, int64_t now, int64_t *ids, int *n, struct wr_err *
 	rc = db_prepare(db,
 			"UPDATE deliveries SET lease_until = ?2 WHERE id IN (SELECT id FROM deliveries"
 			" WHERE status = 'queued' AND next_attempt_at <= ?1"
-			" AND (lease_until IS NULL OR lease_until < ?1) ORDER BY id LIMIT ?3) RETURNING id",
+			" AND (lease_until IS NULL OR lease_until < ?1) AND (channel = 'webhook'"
+			" OR (channel = 'email' AND ?4) OR (channel = 'sms' AND ?5)) ORDER BY id LIMIT ?3)"
+			" RETURNING id",
 			&st, e);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, nows, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, BATCH);
+		sqlite3_bind_int(st, 4, cfg.smtp.url[0] != 0);
+		sqlite3_bind_int(st, 5, cfg.sms.url[0] != 0);
 		int s;
 		while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < BATCH)
 			ids[(*n)++] = sqlite3_column_int64(st, 0);
@@ -136,15 +152,116 @@ static void record(sqlite3 *db, int64_t id, int attempts, int rc, const char *wh
 		log_warn("delivery %lld: cannot record the outcome: %s", (long long)id, e.message);
 }
 
-/* Builds and sends delivery id. */
+/* The columns of a delivery that sending it needs (deliver()). */
+enum {
+	C_ADDRESS, C_MESSAGE_ID, C_ATTEMPTS, C_TITLE, C_BODY, C_TLP, C_SEVERITY, C_KIND,
+	C_ACK_REQUIRED, C_ACK_DEADLINE, C_LINK_UNTIL, C_CHANNEL, C_STEP, C_ADVISORY, C_ORG,
+	C_ORG_NAME, C_HOOK_URL, C_HOOK_SECRET, C_ACKED
+};
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? s : "";
+}
+
+/* An e-mail; a reminder (step > 0) says so above the advisory. */
+static int send_email(sqlite3 *db, sqlite3_stmt *st, const char *url, int64_t now,
+		      struct wr_err *e)
+{
+	int step = sqlite3_column_int(st, C_STEP);
+	char subj[320];
+	snprintf(subj, sizeof subj, "[TLP:%s] %s%s", col(st, C_TLP), step ? "Reminder: " : "",
+		 col(st, C_TITLE));
+	struct buf md, msg;
+	buf_init(&md, 1u << 20);
+	buf_init(&msg, 16u << 20);
+	int rc = step ? buf_printf(&md,
+				   "**Reminder:** your organisation has not acknowledged this advisory"
+				   " yet (deadline %s). Please read it and acknowledge it with the"
+				   " link below.\n\n---\n\n",
+				   col(st, C_ACK_DEADLINE))
+		      : 0;
+	if (!rc)
+		rc = buf_adds(&md, col(st, C_BODY));
+	if (rc) {
+		buf_release(&md);
+		buf_release(&msg);
+		return wr_err_set(e, WR_EINVAL, NULL, "the message is too big");
+	}
+	struct mail_msg m = {.from = cfg.smtp.from,
+			     .to = col(st, C_ADDRESS),
+			     .subject = subj,
+			     .message_id = col(st, C_MESSAGE_ID),
+			     .markdown = md.ptr,
+			     .ack_url = url,
+			     .date = now};
+	long code = 0;
+	struct mail_attachment *files = NULL;
+	rc = comms_attachments_load(db, sqlite3_column_int64(st, C_ADVISORY), &files,
+				    &m.n_attachments, e);
+	m.attachments = files;
+	if (!rc)
+		rc = mail_build(&m, &msg, e);
+	if (!rc)
+		rc = smtp_send(&cfg.smtp, m.to, msg.ptr, msg.len, &code, e);
+	comms_attachments_free(files, m.n_attachments);
+	buf_release(&md);
+	buf_release(&msg);
+	return rc;
+}
+
+static int send_sms(sqlite3_stmt *st, const char *url, struct wr_err *e)
+{
+	char text[SMS_MAX_CHARS * 4 + 1];
+	sms_text(col(st, C_TLP), col(st, C_SEVERITY), col(st, C_TITLE), sqlite3_column_int(st, C_STEP) > 0,
+		 url, text, sizeof text);
+	return sms_send(&cfg.sms, col(st, C_ADDRESS), text, col(st, C_MESSAGE_ID), e);
+}
+
+/* The advisory as JSON to the town's own system (it was addressed to the
+ * town, so the whole advisory goes). */
+static int send_webhook(sqlite3_stmt *st, const char *url, int64_t now, struct wr_err *e)
+{
+	if (sqlite3_column_type(st, C_HOOK_URL) == SQLITE_NULL)
+		return wr_err_set(e, WR_EINVAL, NULL, "the organisation removed its webhook");
+	json_t *o = json_pack(
+		"{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:o}, s:{s:I, s:s}, s:s, s:s}", "event",
+		"advisory", "delivery", col(st, C_MESSAGE_ID), "advisory", "id",
+		(json_int_t)sqlite3_column_int64(st, C_ADVISORY), "title", col(st, C_TITLE), "body",
+		col(st, C_BODY), "tlp", col(st, C_TLP), "severity", col(st, C_SEVERITY), "kind",
+		col(st, C_KIND), "ack_required", sqlite3_column_int(st, C_ACK_REQUIRED), "ack_deadline",
+		sqlite3_column_type(st, C_ACK_DEADLINE) == SQLITE_NULL ? json_null()
+								       : json_string(col(st, C_ACK_DEADLINE)),
+		"org", "id", (json_int_t)sqlite3_column_int64(st, C_ORG), "name", col(st, C_ORG_NAME),
+		"ack_url", url, "sent_at", "");
+	char sent[32];
+	stamp(now, sent);
+	if (o)
+		json_object_set_new(o, "sent_at", json_string(sent));
+	char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!body)
+		return wr_err_set(e, WR_EIO, NULL, "out of memory for the webhook");
+	int rc = webhook_send(col(st, C_HOOK_URL), col(st, C_HOOK_SECRET), body, col(st, C_MESSAGE_ID),
+			      now, e);
+	free(body);
+	return rc;
+}
+
+/* Builds and sends delivery id on its channel. */
 static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
 {
 	sqlite3_stmt *st;
 	struct wr_err e = {0};
 	if (db_prepare(db,
-		       "SELECT d.address, d.message_id, d.attempts, a.title, a.body, a.tlp, a.ack_required,"
-		       " coalesce(a.ack_deadline, a.approved_at), a.id FROM deliveries d JOIN advisories a"
-		       " ON a.id = d.advisory_id WHERE d.id = ?1 AND d.status = 'queued'",
+		       "SELECT d.address, d.message_id, d.attempts, a.title, a.body, a.tlp, a.severity,"
+		       " a.kind, a.ack_required, a.ack_deadline, coalesce(a.ack_deadline, a.approved_at),"
+		       " d.channel, d.step, a.id, d.org_id, o.name, w.url, w.secret,"
+		       " EXISTS (SELECT 1 FROM acks k WHERE k.advisory_id = a.id AND k.org_id = d.org_id)"
+		       " FROM deliveries d JOIN advisories a ON a.id = d.advisory_id"
+		       " JOIN orgs o ON o.id = d.org_id LEFT JOIN webhooks w ON w.org_id = d.org_id"
+		       " WHERE d.id = ?1 AND d.status = 'queued'",
 		       &st, &e))
 		return;
 	sqlite3_bind_int64(st, 1, id);
@@ -153,37 +270,27 @@ static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
 		return;
 	}
 	int64_t now = time_now();
-	char subj[300], url[512], token[64];
-	snprintf(subj, sizeof subj, "[TLP:%s] %s", (const char *)sqlite3_column_text(st, 5),
-		 (const char *)sqlite3_column_text(st, 3));
+	char url[512], token[64];
 	int64_t until = 0;
-	time_parse_rfc3339((const char *)sqlite3_column_text(st, 7), &until);
+	time_parse_rfc3339(col(st, C_LINK_UNTIL), &until);
 	/* A link lives 30 days past the deadline (or the approval). */
 	ack_token_make(key, id, (until ? until : now) + 30 * 86400, token);
-	snprintf(url, sizeof url, "%s/api/v1/ack/%s", cfg.public_url, token);
-	struct mail_msg m = {.from = cfg.smtp.from,
-			     .to = (const char *)sqlite3_column_text(st, 0),
-			     .subject = subj,
-			     .message_id = (const char *)sqlite3_column_text(st, 1),
-			     .markdown = (const char *)sqlite3_column_text(st, 4),
-			     .ack_url = url,
-			     .date = now};
-	int attempts = sqlite3_column_int(st, 2);
-	struct mail_attachment *files = NULL;
-	struct buf msg;
-	buf_init(&msg, 16u << 20);
-	long code = 0;
-	int rc = comms_attachments_load(db, sqlite3_column_int64(st, 8), &files, &m.n_attachments, &e);
-	m.attachments = files;
-	if (!rc)
-		rc = mail_build(&m, &msg, &e);
-	if (!rc)
-		rc = smtp_send(&cfg.smtp, m.to, msg.ptr, msg.len, &code, &e);
+	const char *channel = col(st, C_CHANNEL);
+	/* A text message gets the short form of the same link. */
+	snprintf(url, sizeof url, "%s%s%s", cfg.public_url,
+		 !strcmp(channel, "sms") ? "/a/" : "/api/v1/ack/", token);
+	int attempts = sqlite3_column_int(st, C_ATTEMPTS);
+	/* A reminder waiting for a channel that was down must not reach a town
+	 * that has acknowledged since. */
+	int rc = sqlite3_column_int(st, C_STEP) > 0 && sqlite3_column_int(st, C_ACKED)
+			 ? wr_err_set(&e, WR_EINVAL, NULL,
+				      "not sent: the town acknowledged before this reminder went out")
+		 : !strcmp(channel, "sms")     ? send_sms(st, url, &e)
+		 : !strcmp(channel, "webhook") ? send_webhook(st, url, now, &e)
+					       : send_email(db, st, url, now, &e);
 	if (rc && rc != WR_EIO)
-		log_warn("delivery %lld to %s: %s", (long long)id, m.to, e.message);
+		log_warn("delivery %lld (%s): %s", (long long)id, channel, e.message);
 	sqlite3_finalize(st);
-	buf_release(&msg);
-	comms_attachments_free(files, m.n_attachments);
 	record(db, id, attempts, rc, rc ? e.message : NULL, time_now());
 }
 
@@ -205,9 +312,19 @@ static void *work(void *arg)
 		log_warn("delivery worker: %s", e.message);
 		return NULL;
 	}
+	double next_escalation = 0;
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		pthread_mutex_unlock(&lock);
+		if (time_monotonic() >= next_escalation) {
+			/* Before leasing: the messages a step queues go out in this round. */
+			int done = 0;
+			if (escalation_pass(db, time_now(), &done, &e))
+				log_warn("escalation: %s", e.message);
+			else if (done)
+				log_info("escalation: %d step(s) executed for unacknowledged towns", done);
+			next_escalation = time_monotonic() + cfg.escalation_every;
+		}
 		int64_t ids[BATCH];
 		int n = 0;
 		if (lease(db, time_now(), ids, &n, &e))
@@ -217,7 +334,7 @@ static void *work(void *arg)
 			int stop = stopping;
 			pthread_mutex_unlock(&lock);
 			if (stop)
-				break; /* the rest is leased: taken again in a minute */
+				break; /* the rest is leased: taken again when the lease ends */
 			struct timespec pace = {0, 1000000000L / cfg.rate};
 			deliver(db, key, ids[i]);
 			nanosleep(&pace, NULL);
@@ -240,10 +357,10 @@ static sqlite3 *worker_db;
 
 int comms_worker_start(const char *path, const struct comms_config *c, struct wr_err *e)
 {
-	if (!c->smtp.url[0]) {
-		log_warn("no SMTP server configured (--smtp or WARROOM_SMTP_URL): advisories wait in the outbox");
-		return 0;
-	}
+	if (!c->smtp.url[0])
+		log_warn("no SMTP server configured (--smtp or WARROOM_SMTP_URL): e-mails wait in the outbox");
+	if (!c->sms.url[0])
+		log_info("no SMS gateway configured (WARROOM_SMS_URL): text messages wait in the outbox");
 	cfg = *c;
 	snprintf(db_path, sizeof db_path, "%s", path);
 	int rc = db_open(path, 0, &worker_db, e);

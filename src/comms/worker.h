@@ -5,18 +5,26 @@
 
 #include "base/err.h"
 #include "comms/mail.h"
+#include "comms/sms.h"
 
 struct comms_config {
 	struct smtp_config smtp;
+	struct sms_config sms;
 	char public_url[256]; /* for the acknowledgement links */
 	int retry_base;       /* seconds before the first retry (doubles, with jitter) */
 	int rate;             /* messages per second at most */
+	int lease;            /* seconds a worker holds a row before another may take it */
+	int escalation_every; /* seconds between escalation passes */
 };
 
 /* Defaults and WARROOM_SMTP_URL, WARROOM_MAIL_FROM, WARROOM_SMTP_USER,
- * WARROOM_SMTP_PASSWORD, WARROOM_SMTP_RETRY_BASE, WARROOM_SMTP_RATE. */
+ * WARROOM_SMTP_PASSWORD, WARROOM_SMTP_RETRY_BASE, WARROOM_SMTP_RATE,
+ * WARROOM_SMS_URL, WARROOM_SMS_TOKEN, WARROOM_DELIVERY_LEASE,
+ * WARROOM_ESCALATION_INTERVAL. */
 int comms_config_defaults(struct comms_config *c, struct wr_err *e);
-/* Starts the worker (nothing when no SMTP URL is set: deliveries wait). */
+/* Starts the worker: it sends the channels configured (e-mail with an
+ * SMTP URL, SMS with a gateway URL, webhooks always; the others wait in the
+ * outbox) and runs the escalation passes. */
 int comms_worker_start(const char *db_path, const struct comms_config *c, struct wr_err *e);
 void comms_worker_stop(void);
 

@@ -195,8 +195,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, const struct app *app
 static void handle(struct app *app, struct http_req *rq, struct http_resp *rs,
 		   const char **route_name, int *is_api)
 {
+	/* "/a/TOKEN": the short acknowledgement link of text messages. */
 	*is_api = !strncmp(rq->path, "/api/", 5) || !strcmp(rq->path, "/health") ||
-		  !strcmp(rq->path, "/metrics");
+		  !strcmp(rq->path, "/metrics") || !strncmp(rq->path, "/a/", 3);
 	if (!*is_api) {
 		*route_name = "static";
 		static_serve(rq, rs);

@@ -20,6 +20,7 @@ static const char *const migrations[] = {
 	"sql/008_comms_attachments.sql",
 	"sql/013_programme_mails.sql",
 	"sql/009_vuln_feeds.sql",
+	"sql/012_comms_escalation.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

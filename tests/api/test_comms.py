@@ -6,12 +6,12 @@ link (a GET never acknowledges, a POST does), stats, and who may read what."""
 import os
 import re
 import sys
-import time
 import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from comms_util import wait_for  # noqa: E402
 from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
@@ -24,14 +24,6 @@ ADVISORY = {"title": "Play ransomware: check your VPN appliances tonight",
             "ack_required": True, "ack_deadline": "2026-12-01T12:00:00Z"}
 
 
-def wait_for(cond, what, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class Comms(ServerTestCase):
@@ -83,13 +75,14 @@ class Comms(ServerTestCase):
         SINK.refuse("deputy@gent.example.org", 550)   # permanent
         SINK.refuse("spoc@gent.example.org", 451)     # temporary
         adv = self.send(ADVISORY)
-        self.assertEqual(adv["stats"]["recipients"], len(want))
+        self.assertEqual(adv["stats"]["channels"]["email"]["recipients"], len(want))
         wait_for(lambda: len({r[0] for r, _ in SINK.received()} & want) >= len(want) - 2, "the fan-out")
         SINK.refuse("spoc@gent.example.org", None)    # the server comes back
         def settled():
             r = self.c["analyst"].get("/api/v1/advisories/%d" % adv["id"])
             self.assertStatus(r, 200)
-            return r.json["stats"] if r.json["stats"]["pending"] == 0 else None
+            s = r.json["stats"]["channels"]["email"]
+            return s if s["pending"] == 0 else None
         s = wait_for(settled, "every delivery settled")
         self.assertEqual((s["delivered"], s["failed"]), (len(want) - 1, 1), s)
         got = {}

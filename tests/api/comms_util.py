@@ -1,0 +1,26 @@
+"""What the communications tests share: waiting for the delivery worker,
+and an advisory through four eyes (written by one analyst, approved by
+another)."""
+
+import time
+
+
+def wait_for(cond, what, timeout=60):
+    """cond()'s first true value, polled; fails after timeout seconds."""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def approved(test, author, approver, body):
+    """The advisory body written by author, submitted, approved by approver."""
+    r = author.post("/api/v1/advisories", body)
+    test.assertStatus(r, 201)
+    test.assertStatus(author.post("/api/v1/advisories/%d/submit" % r.json["id"], {}), 200)
+    r = approver.post("/api/v1/advisories/%d/approve" % r.json["id"], {})
+    test.assertStatus(r, 200)
+    return r.json
