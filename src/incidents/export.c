@@ -172,6 +172,9 @@ static void tasks_help_links(struct doc *b, const json_t *tasks, const json_t *h
 		row(b, r, 5);
 	}
 	d_adds(b, "\n## Related incidents\n\n");
+	if (!json_array_size(json_object_get(inc, "links")) &&
+	    !json_array_size(json_object_get(inc, "duplicates")))
+		d_adds(b, "None.\n");
 	json_array_foreach(json_object_get(inc, "links"), i, t)
 		d_printf(b, "- linked: #%lld %s (%s)\n", (long long)json_integer_value(json_object_get(t, "id")),
 			   str(t, "title"), str(t, "status"));
@@ -186,7 +189,7 @@ static void timeline(struct doc *b, const json_t *items)
 {
 	size_t i;
 	const json_t *t;
-	d_adds(b, "## Timeline\n\n| Time | Who | What | |\n|---|---|---|---|\n");
+	d_adds(b, "## Timeline\n\n| Time | Who | Kind | What |\n|---|---|---|---|\n");
 	json_array_foreach(items, i, t)
 	{
 		const char *r[] = {str(t, "at"), str(t, "actor"), str(t, "kind"), str(t, "text")};
