@@ -47,26 +47,7 @@ static int query(sqlite3 *db, const char *where, int64_t param, json_t **items, 
 {
 	char sql[1400];
 	snprintf(sql, sizeof sql, "%s WHERE %s ORDER BY h.id", HELP_SQL, where);
-	sqlite3_stmt *st;
-	int rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, param);
-	json_t *arr = json_array();
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, db_row_json(st))) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return inc_rows(db, sql, param, 0, NULL, items, e);
 }
 
 int incident_help_list(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,

@@ -30,6 +30,10 @@ int inc_commit(sqlite3 *db, const struct actor *a, int64_t id, const char *actio
 /* inc_commit, then the incident as the actor sees it in *out. */
 int inc_finish(sqlite3 *db, const struct actor *a, int64_t id, const char *action,
 	       const json_t *details, int rc, json_t **out, struct wr_err *e);
+/* All rows of sql (?1 = p1, ?2 = p2 when it has one) as a JSON array through
+ * conv (NULL: db_row_json). */
+int inc_rows(sqlite3 *db, const char *sql, int64_t p1, int64_t p2,
+	     json_t *(*conv)(sqlite3_stmt *), json_t **items, struct wr_err *e);
 /* Whether the actor belongs to organisation org: a town's SPOC or a
  * provider's user (a helper org sees its own help requests). */
 int inc_actor_in_org(const struct actor *a, int64_t org);

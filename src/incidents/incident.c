@@ -2,6 +2,7 @@
  * legal reports and the timeline (incidents.h, docs/incidents.md). */
 #include "incidents/incidents.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,21 @@ int inc_finish(sqlite3 *db, const struct actor *a, int64_t id, const char *actio
 	if ((rc = inc_commit(db, a, id, action, details, rc, e)))
 		return rc;
 	return incident_get(db, a, id, out, e);
+}
+
+int inc_rows(sqlite3 *db, const char *sql, int64_t p1, int64_t p2,
+	     json_t *(*conv)(sqlite3_stmt *), json_t **items, struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int64_t next;
+	*items = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, p1);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, p2);
+	return db_page(db, st, INT_MAX, conv, items, &next, e); /* one page: all of them */
 }
 
 int inc_actor_in_org(const struct actor *a, int64_t org)
@@ -426,6 +442,14 @@ int incident_add_note(sqlite3 *db, const struct actor *a, int64_t id, const json
 	return rc;
 }
 
+static json_t *timeline_row(sqlite3_stmt *st)
+{
+	json_t *o = db_row_json(st);
+	if (o)
+		json_object_set_new(o, "internal", json_boolean(sqlite3_column_int(st, 5)));
+	return o;
+}
+
 int incident_timeline(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
 		      struct wr_err *e)
 {
@@ -435,24 +459,8 @@ int incident_timeline(sqlite3 *db, const struct actor *a, int64_t id, json_t **i
 	if (rc)
 		return rc;
 	json_decref(cur);
-	sqlite3_stmt *st;
 	/* Internal notes are the war room's: a town never sees them. */
-	if ((rc = db_prepare(db, "SELECT at, actor, kind, text, internal FROM incident_timeline"
-				 " WHERE incident_id = ?1 AND (internal = 0 OR ?2) ORDER BY at, id", &st, e)))
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, scope_is_staff(a));
-	json_t *arr = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = db_row_json(st);
-		json_object_set_new(o, "internal", json_boolean(sqlite3_column_int(st, 4)));
-		json_array_append_new(arr, o);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return inc_rows(db, "SELECT id, at, actor, kind, text, internal FROM incident_timeline"
+			    " WHERE incident_id = ?1 AND (internal = 0 OR ?2) ORDER BY at, id",
+			id, scope_is_staff(a), timeline_row, items, e);
 }

@@ -10,30 +10,6 @@
 #include "incidents/inc_internal.h"
 #include "store/db.h"
 
-static int rows(sqlite3 *db, const char *sql, int64_t id, json_t **out, struct wr_err *e)
-{
-	sqlite3_stmt *st;
-	int rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	json_t *arr = json_array();
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json_array_append_new(arr, db_row_json(st))) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*out = arr;
-	return 0;
-}
-
 int incident_add_relations(sqlite3 *db, const struct actor *a, int64_t id, json_t *o,
 			   struct wr_err *e)
 {
@@ -44,13 +20,13 @@ int incident_add_relations(sqlite3 *db, const struct actor *a, int64_t id, json_
 		 "SELECT i.id, i.title, i.status, l.note FROM incident_links l JOIN incidents i"
 		 " ON i.id = CASE WHEN l.a_id = ?1 THEN l.b_id ELSE l.a_id END"
 		 " WHERE (l.a_id = ?1 OR l.b_id = ?1) AND %s ORDER BY i.id", scope);
-	int rc = rows(db, sql, id, &links, e);
+	int rc = inc_rows(db, sql, id, 0, NULL, &links, e);
 	if (rc)
 		return rc;
 	snprintf(sql, sizeof sql,
 		 "SELECT i.id, i.title, i.reporter, i.aware_at, i.created_at FROM incidents i"
 		 " WHERE i.duplicate_of = ?1 AND %s ORDER BY i.id", scope);
-	if ((rc = rows(db, sql, id, &dups, e))) {
+	if ((rc = inc_rows(db, sql, id, 0, NULL, &dups, e))) {
 		json_decref(links);
 		return rc;
 	}

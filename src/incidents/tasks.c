@@ -17,8 +17,9 @@
 	"SELECT id, incident_id, playbook, step, title, guidance, owner_role, assignee, due_at,"     \
 	" status, reason, closed_by, closed_at, created_by, created_at FROM incident_tasks"
 
-static json_t *task_json(sqlite3_stmt *st, int64_t now)
+static json_t *task_json(sqlite3_stmt *st)
 {
+	int64_t now = time_now();
 	json_t *o = db_row_json(st);
 	if (!o)
 		return NULL;
@@ -31,36 +32,12 @@ static json_t *task_json(sqlite3_stmt *st, int64_t now)
 	return o;
 }
 
-/* The tasks of incident id (where_extra: "" or " AND id = ?2"). */
+/* The tasks of incident id, or only task when it is not 0. */
 static int query_tasks(sqlite3 *db, int64_t id, int64_t task, json_t **items, struct wr_err *e)
 {
-	sqlite3_stmt *st;
-	int rc = db_prepare(db, task ? TASK_SQL " WHERE incident_id = ?1 AND id = ?2"
-				     : TASK_SQL " WHERE incident_id = ?1 ORDER BY coalesce(due_at, '9'), id",
-			    &st, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if (task)
-		sqlite3_bind_int64(st, 2, task);
-	int64_t now = time_now();
-	json_t *arr = json_array();
-	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = task_json(st, now);
-		if (!o || json_array_append_new(arr, o)) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	}
-	sqlite3_finalize(st);
-	if (!arr)
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return inc_rows(db, task ? TASK_SQL " WHERE incident_id = ?1 AND id = ?2"
+				 : TASK_SQL " WHERE incident_id = ?1 ORDER BY coalesce(due_at, '9'), id",
+			id, task, task_json, items, e);
 }
 
 int incident_tasks_list(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
