@@ -127,7 +127,8 @@ int incidents_due(sqlite3 *db, const struct actor *a, int hours, json_t **items,
 	}
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_incref(json_array_get(arr, i));
-	qsort(v, n, sizeof *v, by_due);
+	if (n)
+		qsort(v, n, sizeof *v, by_due);
 	json_array_clear(arr);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, v[i]);

@@ -54,12 +54,8 @@ int incident_help_list(sqlite3 *db, const struct actor *a, int64_t id, json_t **
 		       struct wr_err *e)
 {
 	*items = NULL;
-	json_t *inc;
-	int rc = incident_get(db, a, id, &inc, e);
-	if (rc)
-		return rc;
-	json_decref(inc);
-	return query(db, "h.incident_id = ?1", id, items, e);
+	int rc = inc_visible(db, a, id, e);
+	return rc ? rc : query(db, "h.incident_id = ?1", id, items, e);
 }
 
 int help_list_mine(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,

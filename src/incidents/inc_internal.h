@@ -30,6 +30,8 @@ int inc_commit(sqlite3 *db, const struct actor *a, int64_t id, const char *actio
 /* inc_commit, then the incident as the actor sees it in *out. */
 int inc_finish(sqlite3 *db, const struct actor *a, int64_t id, const char *action,
 	       const json_t *details, int rc, json_t **out, struct wr_err *e);
+/* 0 when the actor may see incident id, else WR_ENOTFOUND (404). */
+int inc_visible(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e);
 /* All rows of sql (?1 = p1, ?2 = p2 when it has one) as a JSON array through
  * conv (NULL: db_row_json). */
 int inc_rows(sqlite3 *db, const char *sql, int64_t p1, int64_t p2,

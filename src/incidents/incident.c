@@ -82,6 +82,14 @@ int inc_finish(sqlite3 *db, const struct actor *a, int64_t id, const char *actio
 	return incident_get(db, a, id, out, e);
 }
 
+int inc_visible(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e)
+{
+	json_t *cur;
+	int rc = incident_get(db, a, id, &cur, e);
+	json_decref(cur);
+	return rc;
+}
+
 int inc_rows(sqlite3 *db, const char *sql, int64_t p1, int64_t p2,
 	     json_t *(*conv)(sqlite3_stmt *), json_t **items, struct wr_err *e)
 {
@@ -161,7 +169,7 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	const json_t *impact = json_object_get(body, "impact");
 	if (impact && !json_is_object(impact))
 		return wr_err_set(e, WR_EINVAL, "impact", "must be an object");
-	char *impact_s = json_dumps(impact ? impact : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char *impact_s = impact ? json_dumps(impact, JSON_COMPACT | JSON_SORT_KEYS) : NULL; /* NULL: {} */
 	char now[32];
 	time_format_rfc3339((time_t)time_now(), now, sizeof now);
 	int64_t exists = 0;
@@ -454,11 +462,9 @@ int incident_timeline(sqlite3 *db, const struct actor *a, int64_t id, json_t **i
 		      struct wr_err *e)
 {
 	*items = NULL;
-	json_t *cur;
-	int rc = incident_get(db, a, id, &cur, e);
+	int rc = inc_visible(db, a, id, e);
 	if (rc)
 		return rc;
-	json_decref(cur);
 	/* Internal notes are the war room's: a town never sees them. */
 	return inc_rows(db, "SELECT id, at, actor, kind, text, internal FROM incident_timeline"
 			    " WHERE incident_id = ?1 AND (internal = 0 OR ?2) ORDER BY at, id",

@@ -44,12 +44,20 @@ int incident_tasks_list(sqlite3 *db, const struct actor *a, int64_t id, json_t *
 			struct wr_err *e)
 {
 	*items = NULL;
-	json_t *inc;
-	int rc = incident_get(db, a, id, &inc, e);
-	if (rc)
+	int rc = inc_visible(db, a, id, e);
+	return rc ? rc : query_tasks(db, id, 0, items, e);
+}
+
+/* One task of incident id as *out, after rc (the outcome of a change). */
+static int one_task(sqlite3 *db, int rc, int64_t id, int64_t task, json_t **out, struct wr_err *e)
+{
+	json_t *items;
+	*out = NULL;
+	if (rc || (rc = query_tasks(db, id, task, &items, e)))
 		return rc;
-	json_decref(inc);
-	return query_tasks(db, id, 0, items, e);
+	*out = json_incref(json_array_get(items, 0));
+	json_decref(items);
+	return *out ? 0 : wr_err_set(e, WR_ENOTFOUND, NULL, "no such task");
 }
 
 /* The incident as the actor sees it (404 otherwise), refused to anyone but
@@ -234,12 +242,7 @@ int incident_task_add(sqlite3 *db, const struct actor *a, int64_t id, const json
 	json_t *d = json_pack("{s:I}", "task_id", (json_int_t)task);
 	rc = inc_commit(db, a, id, "incident.task.add", d, rc, e);
 	json_decref(d);
-	json_t *items;
-	if (rc || (rc = query_tasks(db, id, task, &items, e)))
-		return rc;
-	*out = json_incref(json_array_get(items, 0));
-	json_decref(items);
-	return *out ? 0 : wr_err_set(e, WR_ENOTFOUND, NULL, "no such task");
+	return one_task(db, rc, id, task, out, e);
 }
 
 static void assign_text(char *out, size_t n, const char *assignee, const char *title)
@@ -267,20 +270,17 @@ int incident_task_update(sqlite3 *db, const struct actor *a, int64_t id, int64_t
 		return wr_err_set(e, WR_EINVAL, "status", "a change needs status or assignee");
 	if (reason && strlen(reason) > 2000)
 		return wr_err_set(e, WR_EINVAL, "reason", "must have at most 2000 characters");
-	json_t *inc, *cur;
+	json_t *inc, *t;
 	if ((rc = open_for_change(db, a, id, 1, &inc, e)))
 		return rc;
 	json_decref(inc);
-	if ((rc = query_tasks(db, id, task, &cur, e)))
+	if ((rc = one_task(db, 0, id, task, &t, e)))
 		return rc;
-	const json_t *t = json_array_get(cur, 0);
 	char from[16], title[210], owner[16];
-	snprintf(from, sizeof from, "%s", t ? json_string_value(json_object_get(t, "status")) : "");
-	snprintf(title, sizeof title, "%s", t ? json_string_value(json_object_get(t, "title")) : "");
-	snprintf(owner, sizeof owner, "%s", t ? json_string_value(json_object_get(t, "owner_role")) : "");
-	json_decref(cur);
-	if (!t)
-		return wr_err_set(e, WR_ENOTFOUND, NULL, "no such task");
+	snprintf(from, sizeof from, "%s", json_string_value(json_object_get(t, "status")));
+	snprintf(title, sizeof title, "%s", json_string_value(json_object_get(t, "title")));
+	snprintf(owner, sizeof owner, "%s", json_string_value(json_object_get(t, "owner_role")));
+	json_decref(t);
 	/* A provider (with the town's consent) does its own tasks, nothing more. */
 	if (a->role == ROLE_PROVIDER && (strcmp(owner, "provider") || has_assignee))
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a provider changes the status of its own tasks only");
@@ -330,10 +330,5 @@ int incident_task_update(sqlite3 *db, const struct actor *a, int64_t id, int64_t
 			      "assignee", assignee);
 	rc = inc_commit(db, a, id, "incident.task.update", d, rc, e);
 	json_decref(d);
-	json_t *items;
-	if (rc || (rc = query_tasks(db, id, task, &items, e)))
-		return rc;
-	*out = json_incref(json_array_get(items, 0));
-	json_decref(items);
-	return *out ? 0 : wr_err_set(e, WR_ENOTFOUND, NULL, "no such task");
+	return one_task(db, rc, id, task, out, e);
 }
