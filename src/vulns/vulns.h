@@ -38,4 +38,18 @@ int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const js
  * their count and AS numbers: the prefixes a town should claim. Staff. */
 int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e);
 
+/* A finding on a town's software, from a CVE matched to it (vulns/feeds.h):
+ * keyed (org, asset, CVE) as (org_id, ip = the asset's value
+ * "vendor:product:version", issue = the CVE id), report "software", cves
+ * the CVE id, port NULL. Seen again: refreshed (severity and due date
+ * follow the feeds); after "fixed": reopened. provider_id: the provider
+ * that manages the asset, 0 for the town. due_on may be NULL. */
+struct sw_finding {
+	int64_t org_id, asset_id, provider_id;
+	const char *asset, *cve, *severity, *due_on, *seen;
+};
+enum finding_change { FINDING_OPENED, FINDING_REFRESHED, FINDING_REOPENED };
+int vuln_finding_software(sqlite3 *db, const struct sw_finding *f, enum finding_change *change,
+			  struct wr_err *e);
+
 #endif
