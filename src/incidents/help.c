@@ -61,21 +61,11 @@ int incident_help_list(sqlite3 *db, const struct actor *a, int64_t id, json_t **
 int help_list_mine(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
 		   int64_t *next_cursor, struct wr_err *e)
 {
-	*items = NULL;
-	*next_cursor = 0;
-	if (a->role == ROLE_VIEWER)
-		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a viewer sees figures only");
 	char vis[400], sql[1600];
 	visible_sql(a, vis, sizeof vis);
 	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR h.id < ?1) ORDER BY h.id DESC LIMIT ?2",
 		 HELP_SQL, vis);
-	sqlite3_stmt *st;
-	int rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, cursor);
-	sqlite3_bind_int(st, 2, limit + 1);
-	return db_page(db, st, limit, NULL, items, next_cursor, e);
+	return inc_page(db, a, sql, limit, cursor, NULL, items, next_cursor, e);
 }
 
 int help_get(sqlite3 *db, const struct actor *a, int64_t req, json_t **out, struct wr_err *e)

@@ -36,6 +36,11 @@ int inc_visible(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e
  * conv (NULL: db_row_json). */
 int inc_rows(sqlite3 *db, const char *sql, int64_t p1, int64_t p2,
 	     json_t *(*conv)(sqlite3_stmt *), json_t **items, struct wr_err *e);
+/* A keyset page of sql (?1 the cursor, ?2 the row limit; id in column 0),
+ * newest first, refused to a viewer (figures only). */
+int inc_page(sqlite3 *db, const struct actor *a, const char *sql, int limit, int64_t cursor,
+	     json_t *(*conv)(sqlite3_stmt *), json_t **items, int64_t *next_cursor,
+	     struct wr_err *e);
 /* Whether the actor belongs to organisation org: a town's SPOC or a
  * provider's user (a helper org sees its own help requests). */
 int inc_actor_in_org(const struct actor *a, int64_t org);

@@ -299,24 +299,31 @@ int incident_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, s
 	return 0;
 }
 
-int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
-		  int64_t *next_cursor, struct wr_err *e)
+int inc_page(sqlite3 *db, const struct actor *a, const char *sql, int limit, int64_t cursor,
+	     json_t *(*conv)(sqlite3_stmt *), json_t **items, int64_t *next_cursor,
+	     struct wr_err *e)
 {
 	*items = NULL;
 	*next_cursor = 0;
 	if (a->role == ROLE_VIEWER)
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a viewer sees figures only");
-	char scope[200], sql[1024];
-	inc_scope_sql(a, scope, sizeof scope);
-	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR i.id < ?1) ORDER BY i.id DESC LIMIT ?2",
-		 INCIDENT_SQL, scope);
 	sqlite3_stmt *st;
 	int rc = db_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, cursor);
 	sqlite3_bind_int(st, 2, limit + 1);
-	return db_page(db, st, limit, row_json, items, next_cursor, e);
+	return db_page(db, st, limit, conv, items, next_cursor, e);
+}
+
+int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
+		  int64_t *next_cursor, struct wr_err *e)
+{
+	char scope[200], sql[1024];
+	inc_scope_sql(a, scope, sizeof scope);
+	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR i.id < ?1) ORDER BY i.id DESC LIMIT ?2",
+		 INCIDENT_SQL, scope);
+	return inc_page(db, a, sql, limit, cursor, row_json, items, next_cursor, e);
 }
 
 int inc_begin(sqlite3 *db, const struct actor *a, int64_t id, int staff_only, char status[16],
