@@ -2,6 +2,7 @@
  * legal reports and the timeline (incidents.h, docs/incidents.md). */
 #include "incidents/incidents.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +10,10 @@
 #include "audit/journal.h"
 #include "base/jsonutil.h"
 #include "base/timeutil.h"
+#include "incidents/inc_internal.h"
 #include "store/db.h"
 
-/* Which incidents the actor may see, as an SQL condition on table i (only
- * integers are written into it). */
-static void scope_sql(const struct actor *a, char *out, size_t n)
+void inc_scope_sql(const struct actor *a, char *out, size_t n)
 {
 	if (scope_is_staff(a))
 		snprintf(out, n, "1");
@@ -29,7 +29,7 @@ static void scope_sql(const struct actor *a, char *out, size_t n)
 		snprintf(out, n, "0");
 }
 
-static int time_field(const json_t *body, const char *key, int required, char out[32],
+int inc_time_field(const json_t *body, const char *key, int required, char out[32],
 		      struct wr_err *e)
 {
 	const char *s;
@@ -45,7 +45,7 @@ static int time_field(const json_t *body, const char *key, int required, char ou
 	return 0;
 }
 
-static int timeline_add(sqlite3 *db, int64_t id, const char *actor, const char *kind,
+int inc_timeline_add(sqlite3 *db, int64_t id, const char *actor, const char *kind,
 			const char *text, int internal, const char *now, struct wr_err *e)
 {
 	sqlite3_stmt *st;
@@ -62,19 +62,58 @@ static int timeline_add(sqlite3 *db, int64_t id, const char *actor, const char *
 	return db_step_done(db, st, e);
 }
 
-/* Commits (with the journal entry) or rolls back, then shows the incident. */
-static int finish(sqlite3 *db, const struct actor *a, int64_t id, const char *action,
-		  const json_t *details, int rc, json_t **out, struct wr_err *e)
+int inc_commit(sqlite3 *db, const struct actor *a, int64_t id, const char *action,
+	       const json_t *details, int rc, struct wr_err *e)
 {
 	if (!rc)
 		rc = journal_append(db, a->name, action, "incident", id, details, e);
 	if (!rc)
 		rc = db_commit(db, e);
-	if (rc) {
+	if (rc)
 		db_rollback(db);
+	return rc;
+}
+
+int inc_finish(sqlite3 *db, const struct actor *a, int64_t id, const char *action,
+	       const json_t *details, int rc, json_t **out, struct wr_err *e)
+{
+	if ((rc = inc_commit(db, a, id, action, details, rc, e)))
 		return rc;
-	}
 	return incident_get(db, a, id, out, e);
+}
+
+int inc_visible(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e)
+{
+	json_t *cur;
+	int rc = incident_get(db, a, id, &cur, e);
+	json_decref(cur);
+	return rc;
+}
+
+int inc_rows(sqlite3 *db, const char *sql, int64_t p1, int64_t p2,
+	     json_t *(*conv)(sqlite3_stmt *), json_t **items, struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int64_t next;
+	*items = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, p1);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, p2);
+	return db_page(db, st, INT_MAX, conv, items, &next, e); /* one page: all of them */
+}
+
+int inc_actor_in_org(const struct actor *a, int64_t org)
+{
+	return org > 0 && ((a->role == ROLE_SPOC && a->org_id == org) ||
+			   (a->role == ROLE_PROVIDER && a->provider_id == org));
+}
+
+void inc_now(char out[32])
+{
+	time_format_rfc3339((time_t)time_now(), out, 32);
 }
 
 int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json_t **out,
@@ -111,9 +150,9 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	    (rc = json_get_string(body, "type", 1, &type, NULL, e)) ||
 	    (rc = json_get_string(body, "severity", 0, &sev, NULL, e)) ||
 	    (rc = json_get_string(body, "tlp", 0, &tlp, NULL, e)) ||
-	    (rc = time_field(body, "occurred_at", 0, occurred, e)) ||
-	    (rc = time_field(body, "detected_at", 0, detected, e)) ||
-	    (rc = time_field(body, "aware_at", 1, aware, e)) ||
+	    (rc = inc_time_field(body, "occurred_at", 0, occurred, e)) ||
+	    (rc = inc_time_field(body, "detected_at", 0, detected, e)) ||
+	    (rc = inc_time_field(body, "aware_at", 1, aware, e)) ||
 	    (rc = json_get_bool(body, "significant", 0, &sig, NULL, e)) ||
 	    (rc = json_get_bool(body, "personal_data", 0, &pd, NULL, e)) ||
 	    (rc = json_get_bool(body, "nis2_mandatory", 0, &nis2, NULL, e)) ||
@@ -130,7 +169,7 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	const json_t *impact = json_object_get(body, "impact");
 	if (impact && !json_is_object(impact))
 		return wr_err_set(e, WR_EINVAL, "impact", "must be an object");
-	char *impact_s = json_dumps(impact ? impact : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	char *impact_s = impact ? json_dumps(impact, JSON_COMPACT | JSON_SORT_KEYS) : NULL; /* NULL: {} */
 	char now[32];
 	time_format_rfc3339((time_t)time_now(), now, sizeof now);
 	int64_t exists = 0;
@@ -180,12 +219,12 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	}
 	free(impact_s);
 	if (!rc)
-		rc = timeline_add(db, id, a->name, "created",
+		rc = inc_timeline_add(db, id, a->name, "created",
 				  a->role == ROLE_SPOC ? "reported by the town"
 						       : "recorded by the war room for the town",
 				  0, now, e);
 	json_t *d = json_pack("{s:I, s:s}", "org_id", (json_int_t)org, "title", title);
-	rc = finish(db, a, id, "incident.create", d, rc, out, e);
+	rc = inc_finish(db, a, id, "incident.create", d, rc, out, e);
 	json_decref(d);
 	return rc;
 }
@@ -230,7 +269,7 @@ int incident_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, s
 {
 	*out = NULL;
 	char scope[200], sql[1024];
-	scope_sql(a, scope, sizeof scope);
+	inc_scope_sql(a, scope, sizeof scope);
 	snprintf(sql, sizeof sql, "%s WHERE i.id = ?1 AND %s", INCIDENT_SQL, scope);
 	sqlite3_stmt *st;
 	int rc = db_prepare(db, sql, &st, e);
@@ -252,33 +291,42 @@ int incident_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, s
 	json_object_set_new(o, "clocks", incident_clocks(aware, json_is_true(json_object_get(o, "personal_data")),
 							 reports, time_now()));
 	json_object_set_new(o, "reports", reports);
+	if ((rc = incident_add_relations(db, a, id, o, e))) {
+		json_decref(o);
+		return rc;
+	}
 	*out = o;
 	return 0;
 }
 
-int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
-		  int64_t *next_cursor, struct wr_err *e)
+int inc_page(sqlite3 *db, const struct actor *a, const char *sql, int limit, int64_t cursor,
+	     json_t *(*conv)(sqlite3_stmt *), json_t **items, int64_t *next_cursor,
+	     struct wr_err *e)
 {
 	*items = NULL;
 	*next_cursor = 0;
 	if (a->role == ROLE_VIEWER)
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a viewer sees figures only");
-	char scope[200], sql[1024];
-	scope_sql(a, scope, sizeof scope);
-	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR i.id < ?1) ORDER BY i.id DESC LIMIT ?2",
-		 INCIDENT_SQL, scope);
 	sqlite3_stmt *st;
 	int rc = db_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, cursor);
 	sqlite3_bind_int(st, 2, limit + 1);
-	return db_page(db, st, limit, row_json, items, next_cursor, e);
+	return db_page(db, st, limit, conv, items, next_cursor, e);
 }
 
-/* Begins a change of incident id that the actor can see; staff only when
- * staff_only. */
-static int begin(sqlite3 *db, const struct actor *a, int64_t id, int staff_only, char status[16],
+int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
+		  int64_t *next_cursor, struct wr_err *e)
+{
+	char scope[200], sql[1024];
+	inc_scope_sql(a, scope, sizeof scope);
+	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR i.id < ?1) ORDER BY i.id DESC LIMIT ?2",
+		 INCIDENT_SQL, scope);
+	return inc_page(db, a, sql, limit, cursor, row_json, items, next_cursor, e);
+}
+
+int inc_begin(sqlite3 *db, const struct actor *a, int64_t id, int staff_only, char status[16],
 		 struct wr_err *e)
 {
 	json_t *cur;
@@ -304,12 +352,14 @@ int incident_set_status(sqlite3 *db, const struct actor *a, int64_t id, const js
 		rc = json_get_string(body, "note", 0, &note, NULL, e);
 	if (!rc)
 		rc = json_get_int(body, "duplicate_of", 0, &dup, NULL, e);
-	if (rc || (rc = begin(db, a, id, 1, status, e)))
+	if (rc || (rc = inc_begin(db, a, id, 1, status, e)))
 		return rc;
 	if (!incident_transition_ok(status, to))
 		rc = wr_err_set(e, WR_ECONFLICT, "status", "cannot go from %s to %s", status, to);
-	if (!rc && !strcmp(to, "duplicate") && (dup < 1 || dup == id))
-		rc = wr_err_set(e, WR_EINVAL, "duplicate_of", "names the incident this one duplicates");
+	if (!rc && !strcmp(to, "duplicate"))
+		rc = incident_check_duplicate_of(db, id, dup, e);
+	else if (!rc && dup)
+		rc = wr_err_set(e, WR_EINVAL, "duplicate_of", "is given only with status duplicate");
 	time_format_rfc3339((time_t)time_now(), now, sizeof now);
 	sqlite3_stmt *st;
 	if (!rc)
@@ -328,9 +378,13 @@ int incident_set_status(sqlite3 *db, const struct actor *a, int64_t id, const js
 	char text[300];
 	snprintf(text, sizeof text, "%s -> %s%s%s", status, to, note ? ": " : "", note ? note : "");
 	if (!rc)
-		rc = timeline_add(db, id, a->name, "status", text, 0, now, e);
+		rc = inc_timeline_add(db, id, a->name, "status", text, 0, now, e);
+	/* The original shows its duplicates, whose reports stay reachable. */
+	snprintf(text, sizeof text, "incident #%lld marked as a duplicate of this one", (long long)id);
+	if (!rc && dup)
+		rc = inc_timeline_add(db, dup, a->name, "link", text, 0, now, e);
 	json_t *d = json_pack("{s:s, s:s}", "from", status, "to", to);
-	rc = finish(db, a, id, "incident.status", d, rc, out, e);
+	rc = inc_finish(db, a, id, "incident.status", d, rc, out, e);
 	json_decref(d);
 	return rc;
 }
@@ -345,13 +399,13 @@ int incident_add_report(sqlite3 *db, const struct actor *a, int64_t id, const js
 	if (!rc)
 		rc = json_get_string(body, "content", 1, &content, NULL, e);
 	if (!rc)
-		rc = time_field(body, "submitted_at", 0, at, e);
+		rc = inc_time_field(body, "submitted_at", 0, at, e);
 	if (rc)
 		return rc;
 	if (strcmp(kind, "nis2-early-warning") && strcmp(kind, "nis2-notification") &&
 	    strcmp(kind, "nis2-final") && strcmp(kind, "gdpr"))
 		return wr_err_set(e, WR_EINVAL, "kind", "is not nis2-early-warning, nis2-notification, nis2-final or gdpr");
-	if ((rc = begin(db, a, id, 0, status, e)))
+	if ((rc = inc_begin(db, a, id, 0, status, e)))
 		return rc;
 	time_format_rfc3339((time_t)time_now(), now, sizeof now);
 	sqlite3_stmt *st;
@@ -370,9 +424,9 @@ int incident_add_report(sqlite3 *db, const struct actor *a, int64_t id, const js
 	char text[100];
 	snprintf(text, sizeof text, "report submitted: %s", kind);
 	if (!rc)
-		rc = timeline_add(db, id, a->name, "report", text, 0, now, e);
+		rc = inc_timeline_add(db, id, a->name, "report", text, 0, now, e);
 	json_t *d = json_pack("{s:s}", "kind", kind);
-	rc = finish(db, a, id, "incident.report", d, rc, out, e);
+	rc = inc_finish(db, a, id, "incident.report", d, rc, out, e);
 	json_decref(d);
 	return rc;
 }
@@ -393,43 +447,33 @@ int incident_add_note(sqlite3 *db, const struct actor *a, int64_t id, const json
 		return wr_err_set(e, WR_EINVAL, "text", "must have 1 to 20,000 characters");
 	if (internal && !scope_is_staff(a))
 		return wr_err_set(e, WR_EFORBIDDEN, "internal", "only the war room writes internal notes");
-	if ((rc = begin(db, a, id, 0, status, e)))
+	if ((rc = inc_begin(db, a, id, 0, status, e)))
 		return rc;
 	time_format_rfc3339((time_t)time_now(), now, sizeof now);
-	rc = timeline_add(db, id, a->name, "note", text, internal, now, e);
+	rc = inc_timeline_add(db, id, a->name, "note", text, internal, now, e);
 	json_t *d = json_pack("{s:b}", "internal", internal);
-	rc = finish(db, a, id, "incident.note", d, rc, out, e);
+	rc = inc_finish(db, a, id, "incident.note", d, rc, out, e);
 	json_decref(d);
 	return rc;
+}
+
+static json_t *timeline_row(sqlite3_stmt *st)
+{
+	json_t *o = db_row_json(st);
+	if (o)
+		json_object_set_new(o, "internal", json_boolean(sqlite3_column_int(st, 5)));
+	return o;
 }
 
 int incident_timeline(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
 		      struct wr_err *e)
 {
 	*items = NULL;
-	json_t *cur;
-	int rc = incident_get(db, a, id, &cur, e);
+	int rc = inc_visible(db, a, id, e);
 	if (rc)
 		return rc;
-	json_decref(cur);
-	sqlite3_stmt *st;
 	/* Internal notes are the war room's: a town never sees them. */
-	if ((rc = db_prepare(db, "SELECT at, actor, kind, text, internal FROM incident_timeline"
-				 " WHERE incident_id = ?1 AND (internal = 0 OR ?2) ORDER BY at, id", &st, e)))
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, scope_is_staff(a));
-	json_t *arr = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = db_row_json(st);
-		json_object_set_new(o, "internal", json_boolean(sqlite3_column_int(st, 4)));
-		json_array_append_new(arr, o);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return db_fail(db, e);
-	}
-	*items = arr;
-	return 0;
+	return inc_rows(db, "SELECT id, at, actor, kind, text, internal FROM incident_timeline"
+			    " WHERE incident_id = ?1 AND (internal = 0 OR ?2) ORDER BY at, id",
+			id, scope_is_staff(a), timeline_row, items, e);
 }

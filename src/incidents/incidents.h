@@ -21,6 +21,18 @@ json_t *incident_taxonomy_json(void);
 /* Whether the status machine allows from -> to. */
 int incident_transition_ok(const char *from, const char *to);
 
+/* Whether an incident's status is final (closed, rejected, duplicate): its
+ * tasks and help requests no longer change. */
+int incident_status_final(const char *status);
+/* Tasks: open -> done | skipped, and back to open. */
+int incident_task_transition_ok(const char *from, const char *to);
+/* Help requests: requested -> offered -> accepted -> closed, offered ->
+ * requested (declined), any open one -> closed. */
+int incident_help_transition_ok(const char *from, const char *to);
+/* "overdue" when now is past due, "soon" when due within horizon seconds,
+ * else NULL (also when due is 0: nothing due). */
+const char *incident_due_state(int64_t due, int64_t now, int64_t horizon);
+
 /* t plus one calendar month, the day clamped to the month's last (31 Jan +
  * 1 month = 28 or 29 Feb), time of day kept. */
 int64_t incident_add_month(int64_t t);
@@ -47,5 +59,54 @@ int incident_add_note(sqlite3 *db, const struct actor *a, int64_t id, const json
 		      json_t **out, struct wr_err *e);
 int incident_timeline(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
 		      struct wr_err *e);
+
+/* Tasks (tasks.c): {"playbook"} applies a playbook (its tasks, due from
+ * aware_at); a task by hand {"title", "owner_role", "due_at", "guidance",
+ * "assignee"}; a change {"status", "reason", "assignee"}. */
+int incident_tasks_list(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
+			struct wr_err *e);
+int incident_apply_playbook(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			    json_t **out, struct wr_err *e);
+int incident_task_add(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+		      json_t **out, struct wr_err *e);
+int incident_task_update(sqlite3 *db, const struct actor *a, int64_t id, int64_t task,
+			 const json_t *body, json_t **out, struct wr_err *e);
+
+/* Help requests (help.c): within the incident's confidentiality, plus the
+ * helper organisation for its own requests. */
+int incident_help_list(sqlite3 *db, const struct actor *a, int64_t id, json_t **items,
+		       struct wr_err *e);
+/* Every request the actor may see (incident_id 0) for GET /help-requests. */
+int help_list_mine(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
+		   int64_t *next_cursor, struct wr_err *e);
+int incident_help_create(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			 json_t **out, struct wr_err *e);
+int help_get(sqlite3 *db, const struct actor *a, int64_t req, json_t **out, struct wr_err *e);
+/* {"status", "helper_org_id" (to offer), "note"} */
+int help_set_status(sqlite3 *db, const struct actor *a, int64_t req, const json_t *body,
+		    json_t **out, struct wr_err *e);
+
+/* Links (links.c): {"incident_id", "note"} links two incidents of one
+ * campaign (staff); the incident shows "links" and "duplicates". */
+int incident_link(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+		  json_t **out, struct wr_err *e);
+int incident_unlink(sqlite3 *db, const struct actor *a, int64_t id, int64_t other,
+		    struct wr_err *e);
+/* Adds "links" and "duplicates" (only those the actor may see) to o. */
+int incident_add_relations(sqlite3 *db, const struct actor *a, int64_t id, json_t *o,
+			   struct wr_err *e);
+/* Checks that dup may be marked a duplicate of primary (exists, same town,
+ * not itself a duplicate). */
+int incident_check_duplicate_of(sqlite3 *db, int64_t dup, int64_t primary, struct wr_err *e);
+
+/* The report to hand to the CCB (export.c): format "markdown" (*text) or
+ * "json" (*json). Internal notes only for the war room. */
+int incident_export(sqlite3 *db, const struct actor *a, int64_t id, const char *format,
+		    char **text, json_t **json, struct wr_err *e);
+
+/* Legal clocks and tasks of open incidents due within hours or overdue
+ * (due.c), for the war room. */
+int incidents_due(sqlite3 *db, const struct actor *a, int hours, json_t **items,
+		  struct wr_err *e);
 
 #endif

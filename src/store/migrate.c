@@ -21,6 +21,7 @@ static const char *const migrations[] = {
 	"sql/013_programme_mails.sql",
 	"sql/009_vuln_feeds.sql",
 	"sql/012_comms_escalation.sql",
+	"sql/011_incident_tasks.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
