@@ -4,7 +4,7 @@
 // alerts with their one-click incident, and the programme's key figures.
 
 import { h, replace } from '../dom.js';
-import { t, formatNumber } from '../i18n.js';
+import { t, formatNumber, formatTime } from '../i18n.js';
 import { api, can, getAll } from '../api.js';
 import { loadGeo, drawMap, legend, recolour, townStatus } from '../map.js';
 import { registryLayer, alertsLayer, programmeLayer, checklistLayer } from '../map_layers.js';
@@ -105,8 +105,10 @@ export async function render(host, ctx) {
   }).filter((r) => r.n > 0);
   const unreachable = orgs.filter((o) => !o.reachable).sort((a, b) => a.name.localeCompare(b.name, 'nl'));
   const alertsHost = h('div');
+  const dueHost = h('div');
   replace(side,
     alertsHost,
+    dueHost,
     h('section', { class: 'panel' },
       h('h2', null, t('dash.by_province')),
       table([
@@ -131,4 +133,20 @@ export async function render(host, ctx) {
     },
   });
   if (panel && ctx.current()) replace(alertsHost, panel);
+  if (staff) {
+    const due = await api.get('/incidents/due?hours=24');
+    if (ctx.current()) replace(dueHost, duePanel(due.items || []));
+  }
+}
+
+// The legal clocks and incident tasks overdue or due within 24 hours.
+function duePanel(items) {
+  return h('section', { class: 'panel', id: 'dash-due' },
+    h('h2', null, t('dash.due'), ' ', h('span', { class: 'count' }, formatNumber(items.length))),
+    items.length
+      ? h('ul', { class: 'alert-list' }, items.slice(0, 15).map((x) => h('li', { dataset: { state: x.state } },
+        h('span', { class: ['badge', x.state === 'overdue' ? 'badge-bad' : 'badge-warn'] }, t(`dash.due.${x.state}`)), ' ',
+        h('span', { class: 'mono small' }, formatTime(x.due_at)), ' ',
+        h('a', { href: `#/incidents/${x.incident_id}` }, x.org_name), ': ', x.name)))
+      : h('p', { class: 'muted' }, t('dash.nothing_due')));
 }
