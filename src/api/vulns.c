@@ -62,7 +62,9 @@ void api_vulns_import(struct http_req *rq, struct http_resp *rs)
 		api_error(rs, &e);
 		return;
 	}
-	api_reply(rs, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "already", r.already,
+	api_reply(rs, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}",
+				     "already", r.already, "batch", (json_int_t)r.batch, "probably_fixed",
+				     (json_int_t)r.probably_fixed, "notices", (json_int_t)r.notices,
 				     "rows", (json_int_t)r.rows, "routed", (json_int_t)r.routed,
 				     "unrouted", (json_int_t)r.unrouted, "opened", (json_int_t)r.opened,
 				     "refreshed", (json_int_t)r.refreshed, "reopened",

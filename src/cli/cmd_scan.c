@@ -46,7 +46,9 @@ int cmd_import_scan(struct cli *c, int argc, char **argv)
 		printf("imported 0 rows from %s: already imported, nothing changed\n", argv[2]);
 	else
 		printf("imported %zu rows from %s: %zu routed to a town, %zu reached nobody, %zu findings"
-		       " opened, %zu refreshed, %zu reopened, %zu rows skipped\n",
-		       r.rows, argv[2], r.routed, r.unrouted, r.opened, r.refreshed, r.reopened, bad);
+		       " opened, %zu refreshed, %zu reopened, %zu rows skipped, %zu probably fixed,"
+		       " %zu towns notified (batch %lld)\n",
+		       r.rows, argv[2], r.routed, r.unrouted, r.opened, r.refreshed, r.reopened, bad,
+		       r.probably_fixed, r.notices, (long long)r.batch);
 	return 0;
 }

@@ -17,6 +17,7 @@ static const char *const migrations[] = {
 	"sql/005_programme.sql",
 	"sql/007_vulns.sql",
 	"sql/004_intel.sql",
+	"sql/010_vuln_ops.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

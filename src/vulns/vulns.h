@@ -13,6 +13,9 @@
 
 struct vuln_import_result {
 	size_t rows, routed, unrouted, opened, refreshed, reopened;
+	size_t probably_fixed; /* findings of the report not seen in N batches */
+	size_t notices;        /* towns sent their bundled notice */
+	int64_t batch;
 	int already; /* the same file was imported before: nothing changed */
 	json_t *errors; /* [{"line", "message"}]: malformed rows, skipped */
 };
