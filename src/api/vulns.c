@@ -71,3 +71,13 @@ void api_vulns_import(struct http_req *rq, struct http_resp *rs)
 				     (json_int_t)r.reopened, "errors", r.errors));
 	vuln_import_result_release(&r);
 }
+
+void api_vulns_coverage(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *out;
+	struct wr_err e = {0};
+	if (vuln_coverage(rq->db, &rq->actor, http_query(rq, "since"), http_query(rq, "until"), &out, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, out);
+}

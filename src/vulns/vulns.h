@@ -41,4 +41,18 @@ int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const js
  * their count and AS numbers: the prefixes a town should claim. Staff. */
 int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e);
 
+/* Routes the events that reached nobody and that the registry's claims now
+ * cover (call after a change of assets): findings opened, and the notice of
+ * each (batch, town) sent that had none. One transaction; journal entry
+ * vulns.reroute by who. */
+int vuln_reroute(sqlite3 *db, const char *who, size_t *routed, size_t *notices, struct wr_err *e);
+
+/* Coverage of [since, until) (RFC 3339 or YYYY-MM-DD; NULL: the last 30
+ * days): events, routed to a town, to a town with a reachable SPOC (an
+ * active SPOC with an e-mail address or phone), acknowledged (the town
+ * acknowledged the batch's notice); and what reached nobody grouped by /24
+ * (IPv4) or /48 (IPv6), by AS number and by domain. Staff. */
+int vuln_coverage(sqlite3 *db, const struct actor *a, const char *since, const char *until,
+		  json_t **out, struct wr_err *e);
+
 #endif
