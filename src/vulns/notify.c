@@ -153,9 +153,10 @@ static int list_findings(sqlite3 *db, int64_t batch, int64_t org, int64_t now, s
 			rc = buf_printf(b, ", managed by ");
 			rc = rc ? rc : md(b, provider);
 		}
-		rc = rc ? rc : buf_printf(b, "\n- **Seen:** %s (first %s, %d times%s)\n",
+		rc = rc ? rc : buf_printf(b, "\n- **Seen:** %s (first %s, seen %d time%s%s)\n",
 					  (const char *)sqlite3_column_text(st, 7),
 					  (const char *)sqlite3_column_text(st, 6), sqlite3_column_int(st, 8),
+					  sqlite3_column_int(st, 8) == 1 ? "" : "s",
 					  sqlite3_column_int(st, 9) ? ", back after it was fixed" : "");
 		if (!rc && *cves) {
 			rc = buf_printf(b, "- **CVE:** ");
