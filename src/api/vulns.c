@@ -4,6 +4,7 @@
 #include "vulns/vulns.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void api_vuln_findings_list(struct http_req *rq, struct http_resp *rs)
 {
@@ -54,9 +55,16 @@ void api_vulns_import(struct http_req *rq, struct http_resp *rs)
 {
 	struct vuln_import_result r;
 	struct wr_err e = {0};
-	const char *name = http_query(rq, "name");
-	int rc = vuln_import_shadowserver(rq->db, &rq->actor, name ? name : "", rq->body, rq->body_len,
-					  &r, &e);
+	const char *name = http_query(rq, "name"), *format = http_query(rq, "format");
+	if (format && strcmp(format, "shadowserver") && strcmp(format, "csv")) {
+		api_error_simple(rs, WR_EINVAL, "format", "is not shadowserver or csv");
+		return;
+	}
+	int rc = format && !strcmp(format, "csv")
+			 ? vuln_import_csv(rq->db, &rq->actor, name ? name : "upload.csv", rq->body,
+					   rq->body_len, &r, &e)
+			 : vuln_import_shadowserver(rq->db, &rq->actor, name ? name : "", rq->body,
+						    rq->body_len, &r, &e);
 	if (rc) {
 		vuln_import_result_release(&r);
 		api_error(rs, &e);

@@ -1,5 +1,5 @@
-/* warroom import shadowserver FILE: a scan report routed to the towns
- * (vulns/vulns.h, docs/vulns.md). Reached from cmd_import.c. */
+/* warroom import shadowserver|vulns-csv FILE: a scan report routed to the
+ * towns (vulns/vulns.h, docs/vulns.md). Reached from cmd_import.c. */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -13,7 +13,9 @@
 int cmd_import_scan(struct cli *c, int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: warroom import shadowserver YYYY-MM-DD-REPORT-FILTER.csv\n");
+		fprintf(stderr, "usage: warroom import shadowserver YYYY-MM-DD-REPORT-FILTER.csv\n"
+				"       warroom import vulns-csv FILE.csv (ip|hostname, port, issue, cve,"
+				" severity, timestamp)\n");
 		return 2;
 	}
 	char *text;
@@ -29,7 +31,9 @@ int cmd_import_scan(struct cli *c, int argc, char **argv)
 		return 1;
 	}
 	struct vuln_import_result r;
-	int rc = vuln_import_shadowserver(db, &c->actor, argv[2], text, len, &r, &e);
+	int rc = !strcmp(argv[1], "vulns-csv")
+			 ? vuln_import_csv(db, &c->actor, argv[2], text, len, &r, &e)
+			 : vuln_import_shadowserver(db, &c->actor, argv[2], text, len, &r, &e);
 	db_close(db);
 	free(text);
 	for (size_t i = 0; r.errors && i < json_array_size(r.errors); i++) {

@@ -29,6 +29,13 @@ int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *nam
 			     const char *text, size_t len, struct vuln_import_result *r,
 			     struct wr_err *e);
 
+/* The generic scan CSV: columns by header name, ip or hostname (or both),
+ * port, issue, cve, severity, timestamp; timestamp, issue and one of ip and
+ * hostname required; any other column refuses the file (WR_EINVAL). A batch
+ * of report "csv" (never "probably fixed"). Staff only. */
+int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const char *text,
+		    size_t len, struct vuln_import_result *r, struct wr_err *e);
+
 /* Findings the actor may see (staff all, a SPOC its town's, a provider those
  * on assets it manages), filters org/status/severity (0/NULL: any). */
 int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,

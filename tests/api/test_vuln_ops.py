@@ -218,6 +218,46 @@ class VulnOps(ServerTestCase):
         self.assertEqual((cov["events"], cov["routed"], cov["routed_reachable"]), (3, 2, 2))
         self.assertEqual(cov["unrouted"]["prefixes"], [{"prefix": "198.51.100.0/24", "events": 1}])
 
+    def test_generic_csv(self):
+        gent_ip, dom = self.ip_in(self.gent["id"], 40), self.domain_of(self.gent["id"])
+        path = os.path.join(self.server.dir, "scanner-export.csv")
+        with open(path, "w") as f:
+            f.write("timestamp,Issue,hostname,ip,port,cve,severity\n"  # any order, any case of spaces
+                    "2026-11-25T10:00:00Z,Outdated TLS library,,%s,8443,CVE-2024-9999,high\n"
+                    "2026-11-25 10:00:01,Directory listing,files.%s,,,,\n"
+                    "2026-11-25 10:00:02,Open FTP,,%s,99999,,low\n"
+                    "2026-11-25 10:00:03,Open FTP,,%s,21,,urgent\n"
+                    "2026-11-25 10:00:04,Open FTP,,,21,,low\n"
+                    "2026-11-25 10:00:05,Open FTP,,not-an-ip,21,,low\n" % (gent_ip, dom, gent_ip, gent_ip))
+        p = self.server.cli("import", "vulns-csv", path)
+        self.assertIn("imported 2 rows", p.stdout)
+        self.assertIn("2 routed to a town, 0 reached nobody, 2 findings opened", p.stdout)
+        for line, what in ((4, "port"), (5, "severity"), (6, "has neither ip nor hostname"), (7, "ip is not")):
+            self.assertIn("scanner-export.csv:%d: %s" % (line, what), p.stderr)
+        got = sorted((f["ip"], f["hostname"], f["port"], f["issue"], f["cves"], f["severity"])
+                     for f in self.findings(self.gent["id"]) if f["report"] == "csv")
+        self.assertEqual(got, sorted([(gent_ip, None, 8443, "Outdated TLS library", "CVE-2024-9999", "high"),
+                                      ("files." + dom, "files." + dom, None, "Directory listing", "", "medium")]))
+        self.assertIn("already imported", self.server.cli("import", "vulns-csv", path).stdout)
+        with open(path, "a") as f:
+            f.write("2026-11-25 10:00:06,Open FTP,,%s,21,,low\n" % gent_ip)
+        p = self.server.cli("import", "vulns-csv", path)
+        self.assertIn("imported 3 rows", p.stdout)
+        self.assertIn("1 findings opened, 2 refreshed", p.stdout)
+        bad = os.path.join(self.server.dir, "bad.csv")
+        with open(bad, "w") as f:
+            f.write("timestamp,issue,ip,hostnme\n2026-11-25 10:00:00,x,%s,\n" % gent_ip)
+        p = self.server.cli("import", "vulns-csv", bad, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("column 4 (hostnme) is not one of", p.stderr)
+        r = self.c["analyst"].request("POST", "/api/v1/vulns/import?format=csv&name=up.csv",
+                                      raw=b"ip,issue,timestamp\n203.0.113.9,Open FTP,2026-11-25 11:00:00\n",
+                                      content_type="text/csv")
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["rows"], r.json["unrouted"]), (1, 1))
+        self.assertStatus(self.c["spoc_gent"].request("POST", "/api/v1/vulns/import?format=csv", raw=b"x",
+                                                      content_type="text/csv"), 403)
+
 
 if __name__ == "__main__":
     try:
