@@ -37,6 +37,7 @@ int cmd_sweep(struct cli *c, int argc, char **argv);
 int cmd_pack(struct cli *c, int argc, char **argv);
 /* cli/cmd_scan.c */
 int cmd_import_scan(struct cli *c, int argc, char **argv); /* warroom import shadowserver FILE */
+int cmd_vulns(struct cli *c, int argc, char **argv);       /* warroom vulns route FILE */
 
 /* cli/cmd_intel.c: indicator imports (cmd_import dispatches them) and the pack key */
 int cli_is_intel_import(const char *kind);
