@@ -96,14 +96,15 @@ static int list_findings(sqlite3 *db, int64_t batch, int64_t org, int64_t now, s
 {
 	sqlite3_stmt *st;
 	int rc = db_prepare(db,
-			    "SELECT f.ip, f.hostname, f.port, f.issue, f.cves, f.severity, f.first_seen,"
-			    " f.last_seen, f.times_seen, f.reopened, f.provider_id, a.value, p.name FROM findings f"
+			    "SELECT DISTINCT f.ip, f.hostname, f.port, f.issue, f.cves, f.severity, f.first_seen,"
+			    " f.last_seen, f.times_seen, f.reopened, f.provider_id, a.value, p.name,"
+			    " CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"
+			    " WHEN 'medium' THEN 2 ELSE 3 END AS rank FROM vuln_events e"
+			    " JOIN findings f ON f.org_id = e.org_id AND f.issue = e.issue"
+			    " AND f.ip = (CASE WHEN e.ip = '' THEN e.hostname ELSE e.ip END)"
 			    " LEFT JOIN assets a ON a.id = f.asset_id LEFT JOIN orgs p ON p.id = f.provider_id"
-			    " WHERE f.org_id = ?2 AND f.status IN ('open','acknowledged') AND EXISTS (SELECT 1"
-			    " FROM vuln_events e WHERE e.batch_id = ?1 AND e.org_id = ?2 AND e.issue = f.issue"
-			    " AND (CASE WHEN e.ip = '' THEN e.hostname ELSE e.ip END) = f.ip)"
-			    " ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"
-			    " WHEN 'medium' THEN 2 ELSE 3 END, f.ip, f.issue",
+			    " WHERE e.batch_id = ?1 AND e.org_id = ?2 AND f.status IN ('open','acknowledged')"
+			    " ORDER BY rank, f.ip, f.issue",
 			    &st, e);
 	if (rc)
 		return rc;
