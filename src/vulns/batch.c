@@ -125,6 +125,25 @@ void vcves_of(const char *s, char *out, size_t n)
 			*c = (char)(*c - 'a' + 'A');
 }
 
+int vcsv_open(const char *text, size_t len, FILE **in, struct csv_reader **cr, struct wr_err *e)
+{
+	*in = fmemopen((void *)text, len ? len : 1, "r");
+	*cr = *in ? csv_reader_new(*in, 0, 0) : NULL;
+	if (*cr)
+		return 0;
+	if (*in)
+		fclose(*in);
+	*in = NULL;
+	return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+}
+
+void vcsv_close(FILE *in, struct csv_reader *cr)
+{
+	csv_reader_free(cr);
+	if (in)
+		fclose(in);
+}
+
 static int row_error(struct vuln_import_result *r, long line, const char *msg)
 {
 	return json_array_append_new(r->errors, json_pack("{s:i, s:s}", "line", (int)line, "message", msg));

@@ -7,6 +7,9 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "base/csv.h"
 
 #include "vulns/route.h"
 #include "vulns/vulns.h"
@@ -24,6 +27,10 @@ struct vbatch;
 
 /* "2026-11-27 03:12:45" or RFC 3339 to RFC 3339 in out; -1 when neither. */
 int vscan_time(const char *s, char out[32]);
+/* A CSV reader over the len bytes of text: 0, or WR_ENOMEM (e filled).
+ * vcsv_close() frees both. */
+int vcsv_open(const char *text, size_t len, FILE **in, struct csv_reader **cr, struct wr_err *e);
+void vcsv_close(FILE *in, struct csv_reader *cr);
 /* The CVE ids in s, upper case and comma-separated, into out. */
 void vcves_of(const char *s, char *out, size_t n);
 

@@ -92,13 +92,10 @@ int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const 
 	secret_sha256_hex(text, len, sha);
 	time_format_rfc3339((time_t)time_now(), date, sizeof date);
 	date[10] = '\0';
-	FILE *in = fmemopen((void *)text, len ? len : 1, "r");
-	struct csv_reader *cr = in ? csv_reader_new(in, 0, 0) : NULL;
-	if (!cr) {
-		if (in)
-			fclose(in);
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	}
+	FILE *in;
+	struct csv_reader *cr;
+	if (vcsv_open(text, len, &in, &cr, e))
+		return WR_ENOMEM;
 	struct csv_record *rec;
 	int col[NCOLS], n, rc = 0;
 	if (!len || (n = csv_next(cr, &rec, e)) == 0)
@@ -112,7 +109,6 @@ int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const 
 		rc = vbatch_open(db, a, sha, name, "csv", date, r, &b, e);
 	while (!rc && b && (n = csv_next(cr, &rec, e)) != 0)
 		rc = n < 0 ? n : one_row(b, col, rec, r, e);
-	csv_reader_free(cr);
-	fclose(in);
+	vcsv_close(in, cr);
 	return vbatch_close(b, rc, e);
 }

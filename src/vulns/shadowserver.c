@@ -98,13 +98,10 @@ int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *nam
 	r->errors = json_array();
 	secret_sha256_hex(text, len, sha);
 	int rc = 0;
-	FILE *in = fmemopen((void *)text, len ? len : 1, "r");
-	struct csv_reader *cr = in ? csv_reader_new(in, 0, 0) : NULL;
-	if (!cr) {
-		if (in)
-			fclose(in);
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	}
+	FILE *in;
+	struct csv_reader *cr;
+	if (vcsv_open(text, len, &in, &cr, e))
+		return WR_ENOMEM;
 	struct csv_record *h = NULL;
 	struct cols c;
 	if (!rc && csv_next(cr, &h, e) != 1)
@@ -131,7 +128,6 @@ int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *nam
 		}
 		rc = one_row(b, rep, &c, rec, r, e);
 	}
-	csv_reader_free(cr);
-	fclose(in);
+	vcsv_close(in, cr);
 	return vbatch_close(b, rc, e);
 }

@@ -16,7 +16,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
-from smtp_sink import SmtpSink  # noqa: E402
+from smtp_sink import SmtpSink, wait_for  # noqa: E402
 
 SINK = SmtpSink().start()
 HEADER = '"timestamp","ip","port","hostname","tag","asn","geo","device_model","infection"\n'
@@ -26,21 +26,8 @@ def row(ts, ip, port=443, host="", tag="", asn="64500", model="", infection=""):
     return '"%s","%s",%s,"%s","%s","%s","BE","%s","%s"\n' % (ts, ip, port, host, tag, asn, model, infection)
 
 
-def wait_for(cond, what, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
-
-
 class VulnOps(ServerTestCase):
-    SERVER_ENV = {"WARROOM_SMTP_URL": "smtp://127.0.0.1:%d" % SINK.port,
-                  "WARROOM_MAIL_FROM": "warroom@war-room.example",
-                  "WARROOM_SMTP_RETRY_BASE": "1", "WARROOM_SMTP_RATE": "1000",
-                  "WARROOM_VULNS_FIXED_AFTER": "2"}
+    SERVER_ENV = dict(SINK.server_env(), WARROOM_VULNS_FIXED_AFTER="2")
 
     @classmethod
     def prepare_server(cls):

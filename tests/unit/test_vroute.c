@@ -14,6 +14,16 @@
 
 static sqlite3 *db;
 
+/* The columns of assets that routing reads. */
+static void open_registry(void)
+{
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE assets (id INTEGER PRIMARY KEY, org_id INTEGER,"
+					  " type TEXT, value TEXT, range_lo TEXT, provider_id INTEGER)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+}
+
 static void claim(int id, int org, const char *value, const char *lo_hex, int provider)
 {
 	char sql[512];
@@ -36,11 +46,7 @@ static int64_t org_of(const struct vroute *r, const char *ip, int *len)
 static void test_longest_prefix(void **state)
 {
 	(void)state;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE assets (id INTEGER PRIMARY KEY, org_id INTEGER,"
-					  " type TEXT, value TEXT, range_lo TEXT, provider_id INTEGER)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	open_registry();
 	claim(1, 10, "198.18.0.0/16", "00000000000000000000ffffc6120000", 0);
 	claim(2, 20, "198.18.5.0/24", "00000000000000000000ffffc6120500", 1);  /* nested */
 	claim(3, 30, "198.18.5.16/28", "00000000000000000000ffffc6120510", 0); /* nested deeper */
@@ -93,11 +99,7 @@ static int64_t host_org(const struct vroute *r, const char *host)
 static void test_domain_suffix(void **state)
 {
 	(void)state;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE assets (id INTEGER PRIMARY KEY, org_id INTEGER,"
-					  " type TEXT, value TEXT, range_lo TEXT, provider_id INTEGER)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	open_registry();
 	name_claim(1, 10, "domain", "gent.be");
 	name_claim(2, 20, "domain", "stad.gent.be");        /* nested: a second town */
 	name_claim(3, 30, "hostname", "mail.gent.be");      /* one host only */
