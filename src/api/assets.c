@@ -1,17 +1,23 @@
 /* /api/v1/orgs/{id}/assets and /api/v1/assets/{id}. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include <string.h>
+
 #include "base/log.h"
 #include "registry/registry.h"
 #include "vulns/vulns.h"
 
-/* A new or changed claim routes the past scan events it covers
- * (docs/vulns.md); the asset stands even when that fails (logged), and the
- * next change of assets tries again. */
-static void reroute_past_events(struct http_req *rq)
+/* A new or changed claim by the war room routes the past scan events it
+ * covers (docs/vulns.md): a town's own claim routes the scans to come, not
+ * the history of addresses nobody had claimed. The asset stands even when
+ * this fails (logged); the next change of assets tries again. */
+static void reroute_past_events(struct http_req *rq, const json_t *asset)
 {
 	size_t routed, notices;
 	struct wr_err e = {0};
+	const char *type = json_string_value(json_object_get(asset, "type"));
+	if (!scope_is_staff(&rq->actor) || (type && !strcmp(type, "software")))
+		return;
 	if (vuln_reroute(rq->db, rq->actor.name, &routed, &notices, &e))
 		log_warn("routing past scan events after a change of assets: %s", e.message);
 }
@@ -42,7 +48,7 @@ void api_assets_create(struct http_req *rq, struct http_resp *rs)
 		api_error(rs, &e);
 		return;
 	}
-	reroute_past_events(rq);
+	reroute_past_events(rq, out);
 	api_reply(rs, 201, out);
 }
 
@@ -72,7 +78,7 @@ void api_assets_patch(struct http_req *rq, struct http_resp *rs)
 		api_error(rs, &e);
 		return;
 	}
-	reroute_past_events(rq);
+	reroute_past_events(rq, out);
 	api_reply(rs, 200, out);
 }
 

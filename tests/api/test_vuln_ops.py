@@ -204,6 +204,12 @@ class VulnOps(ServerTestCase):
         cov = a.get("/api/v1/vulns/coverage?since=2026-10-01&until=2026-10-31").json
         self.assertEqual((cov["events"], cov["routed"], cov["routed_reachable"]), (3, 2, 2))
         self.assertEqual(cov["unrouted"]["prefixes"], [{"prefix": "198.51.100.0/24", "events": 1}])
+        # A town's own claim routes the scans to come, not the unclaimed past.
+        r = self.c["spoc_gent"].post("/api/v1/orgs/%d/assets" % self.gent["id"],
+                                     {"type": "cidr", "value": "198.51.100.16/28"})
+        self.assertStatus(r, 201)
+        cov = a.get("/api/v1/vulns/coverage?since=2026-10-01&until=2026-10-31").json
+        self.assertEqual(cov["routed"], 2)
 
     def test_generic_csv(self):
         gent_ip, dom = self.ip_in(self.gent["id"], 40), self.domain_of(self.gent["id"])
