@@ -89,6 +89,8 @@ void api_vuln_findings_patch(struct http_req *rq, struct http_resp *rs);
 void api_vulns_unrouted(struct http_req *rq, struct http_resp *rs);
 void api_vulns_import(struct http_req *rq, struct http_resp *rs);
 void api_vulns_coverage(struct http_req *rq, struct http_resp *rs);
+/* api/vuln_feeds.c */
+void api_vulns_kev(struct http_req *rq, struct http_resp *rs);
 
 /* api/indicators.c */
 void api_indicators_import(struct http_req *rq, struct http_resp *rs);
@@ -106,5 +108,13 @@ void api_sightings_list(struct http_req *rq, struct http_resp *rs);
 void api_indicator_sightings(struct http_req *rq, struct http_resp *rs);
 void api_sightings_false_positive(struct http_req *rq, struct http_resp *rs);
 void api_alerts_list(struct http_req *rq, struct http_resp *rs);
+void api_sessions_invitation(struct http_req *rq, struct http_resp *rs);
+void api_sessions_reminder(struct http_req *rq, struct http_resp *rs);
+void api_advisory_attachment_add(struct http_req *rq, struct http_resp *rs);
+void api_advisory_attachment_get(struct http_req *rq, struct http_resp *rs);
+void api_advisory_attachment_delete(struct http_req *rq, struct http_resp *rs);
+void api_feeds_misp(struct http_req *rq, struct http_resp *rs);
+void api_alerts_by_org(struct http_req *rq, struct http_resp *rs);
+void api_alerts_incident(struct http_req *rq, struct http_resp *rs);
 
 #endif

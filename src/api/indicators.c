@@ -94,12 +94,27 @@ void api_indicators_patch(struct http_req *rq, struct http_resp *rs)
 		api_reply(rs, 200, out);
 }
 
-/* GET /api/v1/indicators/export?format=stix|misp|csv|list|zeek|suricata[&type=]:
- * what the caller may see, never TLP:RED (a group export). */
+/* What the caller may see in format o, never TLP:RED (a group export). */
+static void reply_export(struct http_req *rq, struct http_resp *rs, const struct intel_share_opts *o)
+{
+	char *out;
+	size_t len;
+	struct wr_err e = {0};
+	if (intel_share_export(rq->db, &rq->actor, o, &out, &len, &e)) {
+		api_error(rs, &e);
+		return;
+	}
+	rs->status = 200;
+	rs->raw = (const unsigned char *)out;
+	rs->raw_len = len;
+	rs->raw_owned = 1;
+	rs->content_type = intel_format_content_type(o->format);
+}
+
+/* GET /api/v1/indicators/export?format=stix|misp|csv|list|zeek|suricata[&type=] */
 void api_indicators_export(struct http_req *rq, struct http_resp *rs)
 {
 	struct intel_share_opts o = {.only_type = IOC_NONE};
-	struct wr_err e = {0};
 	const char *f = http_query(rq, "format"), *t = http_query(rq, "type");
 	if (!f || intel_format_from_name(f, &o.format)) {
 		api_error_simple(rs, WR_EINVAL, "format", "must be stix, misp, csv, list, zeek or suricata");
@@ -109,15 +124,28 @@ void api_indicators_export(struct http_req *rq, struct http_resp *rs)
 		api_error_simple(rs, WR_EINVAL, "type", "is not an indicator type");
 		return;
 	}
-	char *out;
-	size_t len;
-	if (intel_share_export(rq->db, &rq->actor, &o, &out, &len, &e)) {
-		api_error(rs, &e);
+	reply_export(rq, rs, &o);
+}
+
+/* GET /api/v1/feeds/misp/{file}: the caller's MISP feed over HTTP, what a
+ * MISP instance subscribes to (URL .../feeds/misp, header Authorization:
+ * Bearer TOKEN): manifest.json, EVENT_UUID.json, hashes.csv. */
+void api_feeds_misp(struct http_req *rq, struct http_resp *rs)
+{
+	struct intel_share_opts o = {.only_type = IOC_NONE, .title = "warroom indicators"};
+	const char *file = rq->nparams > 0 ? rq->params[0] : "";
+	char uuid[37], event[48];
+	intel_share_feed_uuid(&rq->actor, uuid);
+	snprintf(event, sizeof event, "%s.json", uuid);
+	if (!strcmp(file, "manifest.json"))
+		o.format = INTEL_FMT_MISP_MANIFEST;
+	else if (!strcmp(file, "hashes.csv"))
+		o.format = INTEL_FMT_MISP_HASHES;
+	else if (!strcmp(file, event))
+		o.format = INTEL_FMT_MISP;
+	else {
+		api_error_simple(rs, WR_ENOTFOUND, NULL, "not a file of this feed (manifest.json, hashes.csv, EVENT_UUID.json)");
 		return;
 	}
-	rs->status = 200;
-	rs->raw = (const unsigned char *)out;
-	rs->raw_len = len;
-	rs->raw_owned = 1;
-	rs->content_type = intel_format_content_type(o.format);
+	reply_export(rq, rs, &o);
 }

@@ -101,3 +101,27 @@ void api_registrations_delete(struct http_req *rq, struct http_resp *rs)
 	else
 		api_no_content(rs);
 }
+
+static void session_mail_reply(struct http_req *rq, struct http_resp *rs, const char *kind)
+{
+	int64_t id;
+	json_t *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id))
+		return;
+	if (session_mail(rq->db, &rq->actor, id, kind, &out, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 201, out);
+}
+
+/* POST /api/v1/sessions/{id}/invitation and /reminder: the advisory draft. */
+void api_sessions_invitation(struct http_req *rq, struct http_resp *rs)
+{
+	session_mail_reply(rq, rs, "invitation");
+}
+
+void api_sessions_reminder(struct http_req *rq, struct http_resp *rs)
+{
+	session_mail_reply(rq, rs, "reminder");
+}

@@ -88,3 +88,28 @@ void api_alerts_list(struct http_req *rq, struct http_resp *rs)
 	else
 		api_reply(rs, 200, api_page(items, next));
 }
+
+void api_alerts_by_org(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *items;
+	struct wr_err e = {0};
+	if (intel_alerts_by_org(rq->db, &rq->actor, &items, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_alerts_incident(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id;
+	json_t *body, *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
+		return;
+	int rc = intel_alert_incident(rq->db, &rq->actor, id, body, &out, &e);
+	json_decref(body);
+	if (rc)
+		api_error(rs, &e);
+	else
+		api_reply(rs, 201, out);
+}

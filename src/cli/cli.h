@@ -38,11 +38,17 @@ int cmd_pack(struct cli *c, int argc, char **argv);
 /* cli/cmd_scan.c */
 int cmd_import_scan(struct cli *c, int argc, char **argv); /* warroom import shadowserver FILE */
 int cmd_vulns(struct cli *c, int argc, char **argv);       /* warroom vulns route FILE */
+/* cli/cmd_feeds.c: warroom import kev|cve|nvd FILE|DIR */
+int cli_is_feed_import(const char *kind);
+int cmd_import_feed(struct cli *c, int argc, char **argv);
 
 /* cli/cmd_intel.c: indicator imports (cmd_import dispatches them) and the pack key */
 int cli_is_intel_import(const char *kind);
 int cmd_import_intel(struct cli *c, int argc, char **argv);
+/* Loads MISP warning lists (path NULL: the shipped ones) and prints what it did. */
+int cli_load_warninglists(struct cli *c, sqlite3 *db, const char *path);
 int cmd_pack_key(struct cli *c, int argc, char **argv);
+int cmd_programme(struct cli *c, int argc, char **argv);
 int cli_is_intel_export(const char *kind);
 int cmd_export_intel(struct cli *c, int argc, char **argv);
 

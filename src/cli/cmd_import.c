@@ -22,6 +22,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	enum import_kind kind;
 	if (argc >= 2 && (!strcmp(argv[1], "shadowserver") || !strcmp(argv[1], "vulns-csv")))
 		return cmd_import_scan(c, argc, argv);
+	if (argc >= 2 && cli_is_feed_import(argv[1]))
+		return cmd_import_feed(c, argc, argv);
 	if (argc >= 2 && cli_is_intel_import(argv[1]))
 		return cmd_import_intel(c, argc, argv);
 	if (argc != 3 || import_kind_parse(argv[1], &kind))

@@ -6,12 +6,15 @@
 #include <sodium.h>
 
 #include <stdio.h>
+#include <string.h>
 
 int cmd_init(struct cli *c, int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: warroom init\n");
+	int warninglists = 1;
+	if (argc == 2 && !strcmp(argv[1], "--no-warninglists"))
+		warninglists = 0;
+	else if (argc != 1) {
+		fprintf(stderr, "usage: warroom init [--no-warninglists]\n");
 		return 2;
 	}
 	struct wr_err e = {0};
@@ -21,11 +24,20 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	int applied = 0;
 	int rc = db_migrate(db, &applied, &e);
 	int version = db_schema_version(db);
-	db_close(db);
-	if (rc)
+	int64_t lists = 0;
+	if (!rc && warninglists && applied)
+		rc = db_query_int(db, "SELECT count(*) FROM warninglists", 0, &lists, &e);
+	if (rc) {
+		db_close(db);
 		return cli_fail(c, &e);
+	}
 	printf("%s: schema version %d (%d migration%s applied)\n", c->db_path, version, applied,
 	       applied == 1 ? "" : "s");
+	/* a new database gets the shipped false-positive lists (docs/intel.md) */
+	rc = warninglists && applied && !lists ? cli_load_warninglists(c, db, NULL) : 0;
+	db_close(db);
+	if (rc)
+		return rc;
 	/* the war room's pack signing key beside the database (docs/intel.md) */
 	char pub[256], sec[256];
 	rc = intel_pack_keys(c->db_path, 1, pub, sec, &e);

@@ -60,6 +60,20 @@ static void print_result(const json_t *r)
 	}
 }
 
+int cli_load_warninglists(struct cli *c, sqlite3 *db, const char *path)
+{
+	json_t *r = NULL;
+	struct wr_err e = {0};
+	if (intel_warninglist_load(db, &c->actor, path, &r, &e))
+		return cli_fail(c, &e);
+	printf("%lld warning lists, %lld entries; %lld indicators on them\n",
+	       (long long)json_integer_value(json_object_get(r, "lists")),
+	       (long long)json_integer_value(json_object_get(r, "entries")),
+	       (long long)json_integer_value(json_object_get(r, "flagged")));
+	json_decref(r);
+	return 0;
+}
+
 /* argv: import KIND FILE [--source S] [--tlp T] */
 int cmd_import_intel(struct cli *c, int argc, char **argv)
 {
@@ -81,16 +95,9 @@ int cmd_import_intel(struct cli *c, int argc, char **argv)
 	if (!strcmp(argv[1], "warninglist")) {
 		if (cli_open_db(c, &db))
 			return 1;
-		rc = intel_warninglist_load(db, &c->actor, argv[2], &r, &e);
+		rc = cli_load_warninglists(c, db, strcmp(argv[2], "--shipped") ? argv[2] : NULL);
 		db_close(db);
-		if (rc)
-			return cli_fail(c, &e);
-		printf("%lld lists, %lld entries; %lld indicators on them\n",
-		       (long long)json_integer_value(json_object_get(r, "lists")),
-		       (long long)json_integer_value(json_object_get(r, "entries")),
-		       (long long)json_integer_value(json_object_get(r, "flagged")));
-		json_decref(r);
-		return 0;
+		return rc;
 	}
 	struct intel_import_opts o = {.source = source, .default_tlp = tlp, .name = argv[2]};
 	intel_doc_format_parse(argv[1], &o.format);
@@ -126,7 +133,7 @@ int cmd_import_intel(struct cli *c, int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: warroom import stix|misp|csv|list|auto FILE [--source S] [--tlp TLP]\n"
-			"       warroom import warninglist FILE|DIR\n");
+			"       warroom import warninglist FILE|DIR|--shipped\n");
 	return 2;
 }
 

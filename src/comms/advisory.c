@@ -1,7 +1,7 @@
 /* Advisories: the draft, the four-eyes workflow, the audience frozen at
  * approval into one delivery per recipient, stats and acknowledgements
  * (comms/comms.h, docs/comms.md). */
-#include "comms/comms.h"
+#include "comms/comms_internal.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -491,7 +491,16 @@ int advisory_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, s
 		return wr_err_set(e, WR_ENOTFOUND, NULL, "no such advisory");
 	if (rc != SQLITE_ROW)
 		return db_fail(db, e);
-	return *out ? 0 : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	if (!*out)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	json_t *files;
+	if ((rc = comms_attachments_list(db, id, &files, e))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	json_object_set_new(*out, "attachments", files);
+	return 0;
 }
 
 /* Rows of st as a JSON array through conv (NULL: db_row_json). */
@@ -628,4 +637,17 @@ int advisory_ack(sqlite3 *db, const struct actor *a, int64_t id, int64_t deliver
 	if (rc)
 		db_rollback(db);
 	return rc;
+}
+
+/* For the other files of this module (comms_internal.h). */
+int comms_begin_draft_change(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e)
+{
+	char author[80];
+	return begin_change(db, a, id, "draft", author, e);
+}
+
+int comms_end_change(sqlite3 *db, const struct actor *a, int64_t id, const char *action,
+		     const json_t *details, int rc, json_t **out, struct wr_err *e)
+{
+	return end_change(db, a, id, action, details, rc, out, e);
 }

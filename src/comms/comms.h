@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "comms/mail.h"
 #include "store/scope.h"
 
 /* A draft from {"title","body","tlp","severity","kind","audience",
@@ -56,5 +57,29 @@ void ack_token_make(const unsigned char key[32], int64_t delivery_id, int64_t ex
  * WR_EAUTH when forged, altered or expired. */
 int ack_token_check(const unsigned char key[32], const char *token, int64_t now,
 		    int64_t *delivery_id, struct wr_err *e);
+
+/* Attachments (docs/comms.md): at most COMMS_ATTACHMENTS_PER_ADVISORY files
+ * of COMMS_ATTACHMENTS_TOTAL bytes together, each at most
+ * COMMS_ATTACHMENT_MAX; added and deleted while the advisory is a draft
+ * (staff), sent with each of its e-mails. *out: the advisory. */
+#define COMMS_ATTACHMENT_NAME_MAX 100
+#define COMMS_ATTACHMENT_MAX (2 * 1024 * 1024)
+#define COMMS_ATTACHMENTS_TOTAL (5 * 1024 * 1024)
+#define COMMS_ATTACHMENTS_PER_ADVISORY 10
+int comms_attachment_add(sqlite3 *db, const struct actor *a, int64_t advisory_id, const char *name,
+			 const char *content_type, const void *data, size_t len, json_t **out,
+			 struct wr_err *e);
+int comms_attachment_delete(sqlite3 *db, const struct actor *a, int64_t advisory_id, int64_t id,
+			    json_t **out, struct wr_err *e);
+/* [{"id","name","content_type","size","sha256","added_by","created_at"}] */
+int comms_attachments_list(sqlite3 *db, int64_t advisory_id, json_t **items, struct wr_err *e);
+/* Every attachment of an advisory with its bytes, for the mail; free with
+ * comms_attachments_free (name and data are owned, content_type static). */
+int comms_attachments_load(sqlite3 *db, int64_t advisory_id, struct mail_attachment **out, size_t *n,
+			   struct wr_err *e);
+void comms_attachments_free(struct mail_attachment *v, size_t n);
+/* One attachment's bytes (staff); the caller frees name and data. */
+int comms_attachment_data(sqlite3 *db, const struct actor *a, int64_t advisory_id, int64_t id,
+			  struct mail_attachment *out, struct wr_err *e);
 
 #endif

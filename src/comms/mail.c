@@ -88,6 +88,10 @@ int mail_build(const struct mail_msg *m, struct buf *out, struct wr_err *e)
 				m->from, m->to, date, m->message_id);
 	if (!rc)
 		rc = subject(out, m->subject);
+	/* With attachments: multipart/mixed around the alternative text/HTML. */
+	if (!rc && m->n_attachments)
+		rc = buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s_m\"\r\n\r\n--%s_m\r\n",
+				boundary, boundary);
 	if (!rc)
 		rc = buf_printf(out,
 				"Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n"
@@ -105,6 +109,18 @@ int mail_build(const struct mail_msg *m, struct buf *out, struct wr_err *e)
 		rc = base64_lines(out, page.ptr, page.len);
 	if (!rc)
 		rc = buf_printf(out, "--%s--\r\n", boundary);
+	for (size_t i = 0; !rc && i < m->n_attachments; i++) {
+		const struct mail_attachment *at = &m->attachments[i];
+		rc = buf_printf(out,
+				"--%s_m\r\nContent-Type: %s; name=\"%s\"\r\n"
+				"Content-Disposition: attachment; filename=\"%s\"\r\n"
+				"Content-Transfer-Encoding: base64\r\n\r\n",
+				boundary, at->content_type, at->name, at->name);
+		if (!rc)
+			rc = base64_lines(out, (const char *)at->data, at->len);
+	}
+	if (!rc && m->n_attachments)
+		rc = buf_printf(out, "--%s_m--\r\n", boundary);
 	buf_release(&text);
 	buf_release(&page);
 	return rc ? wr_err_set(e, rc, NULL, "the message is too big") : 0;

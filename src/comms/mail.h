@@ -1,6 +1,7 @@
 /* One advisory message by e-mail: the MIME text (multipart/alternative, a
  * plain-text part with the Markdown as written and an HTML part rendered by
- * libcmark without raw HTML), and sending it over SMTP with libcurl. */
+ * libcmark without raw HTML; inside multipart/mixed with the attachments
+ * when there are any), and sending it over SMTP with libcurl. */
 #ifndef WR_COMMS_MAIL_H
 #define WR_COMMS_MAIL_H
 
@@ -10,6 +11,13 @@
 #include "base/buf.h"
 #include "base/err.h"
 
+struct mail_attachment {
+	const char *name;         /* a safe ASCII file name (checked when added) */
+	const char *content_type;
+	const unsigned char *data;
+	size_t len;
+};
+
 struct mail_msg {
 	const char *from, *to;
 	const char *subject;    /* UTF-8, no line breaks */
@@ -17,6 +25,8 @@ struct mail_msg {
 	const char *markdown;   /* the body */
 	const char *ack_url;    /* NULL: no acknowledgement asked */
 	int64_t date;           /* epoch seconds */
+	const struct mail_attachment *attachments; /* n_attachments: multipart/mixed */
+	size_t n_attachments;
 };
 
 /* The whole message, CRLF line ends. 0 or a buf error with e filled. */

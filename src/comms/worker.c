@@ -143,7 +143,7 @@ static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
 	struct wr_err e = {0};
 	if (db_prepare(db,
 		       "SELECT d.address, d.message_id, d.attempts, a.title, a.body, a.tlp, a.ack_required,"
-		       " coalesce(a.ack_deadline, a.approved_at) FROM deliveries d JOIN advisories a"
+		       " coalesce(a.ack_deadline, a.approved_at), a.id FROM deliveries d JOIN advisories a"
 		       " ON a.id = d.advisory_id WHERE d.id = ?1 AND d.status = 'queued'",
 		       &st, &e))
 		return;
@@ -169,16 +169,21 @@ static void deliver(sqlite3 *db, const unsigned char key[32], int64_t id)
 			     .ack_url = url,
 			     .date = now};
 	int attempts = sqlite3_column_int(st, 2);
+	struct mail_attachment *files = NULL;
 	struct buf msg;
 	buf_init(&msg, 16u << 20);
 	long code = 0;
-	int rc = mail_build(&m, &msg, &e);
+	int rc = comms_attachments_load(db, sqlite3_column_int64(st, 8), &files, &m.n_attachments, &e);
+	m.attachments = files;
+	if (!rc)
+		rc = mail_build(&m, &msg, &e);
 	if (!rc)
 		rc = smtp_send(&cfg.smtp, m.to, msg.ptr, msg.len, &code, &e);
 	if (rc && rc != WR_EIO)
 		log_warn("delivery %lld to %s: %s", (long long)id, m.to, e.message);
 	sqlite3_finalize(st);
 	buf_release(&msg);
+	comms_attachments_free(files, m.n_attachments);
 	record(db, id, attempts, rc, rc ? e.message : NULL, time_now());
 }
 

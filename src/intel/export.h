@@ -30,7 +30,9 @@ struct intel_item {
 	const char *description;    /* may be NULL */
 };
 
-enum intel_format { INTEL_FMT_STIX, INTEL_FMT_MISP, INTEL_FMT_CSV, INTEL_FMT_LIST, INTEL_FMT_ZEEK, INTEL_FMT_SURICATA };
+enum intel_format { INTEL_FMT_STIX, INTEL_FMT_MISP, INTEL_FMT_CSV, INTEL_FMT_LIST, INTEL_FMT_ZEEK, INTEL_FMT_SURICATA,
+		   /* the two other files of a MISP feed (served over HTTP; no name) */
+		   INTEL_FMT_MISP_MANIFEST, INTEL_FMT_MISP_HASHES };
 
 struct intel_export_meta {
 	const char *title;          /* e.g. "warroom indicators for Gent" */

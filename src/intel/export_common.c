@@ -36,6 +36,10 @@ const char *intel_format_content_type(enum intel_format f)
 	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
 		if (formats[i].f == f)
 			return formats[i].content_type;
+	if (f == INTEL_FMT_MISP_MANIFEST)
+		return "application/json";
+	if (f == INTEL_FMT_MISP_HASHES)
+		return "text/csv; charset=utf-8";
 	return "application/octet-stream";
 }
 
@@ -55,6 +59,10 @@ int intel_export_write(enum intel_format f, const struct intel_item *items, size
 		return export_zeek(items, n, m, out, e);
 	case INTEL_FMT_SURICATA:
 		return export_suricata(items, n, m->only_type, out, e);
+	case INTEL_FMT_MISP_MANIFEST:
+		return export_misp_manifest(items, n, m, out, e);
+	case INTEL_FMT_MISP_HASHES:
+		return export_misp_hashes(items, n, m, out, e);
 	}
 	return wr_err_set(e, WR_EINVAL, "format", "is not an export format");
 }

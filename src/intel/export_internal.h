@@ -25,6 +25,11 @@ int export_stix(const struct intel_item *items, size_t n, const struct intel_exp
 /* The MISP event object ({"Event": ...} when wrapped). NULL when memory runs out. */
 json_t *export_misp_event(const struct intel_item *items, size_t n,
 			  const struct intel_export_meta *m, int wrapped);
+/* A MISP feed's manifest.json ({uuid: event head}) and hashes.csv (md5 of each value, uuid). */
+int export_misp_manifest(const struct intel_item *items, size_t n, const struct intel_export_meta *m,
+			 struct buf *out, struct wr_err *e);
+int export_misp_hashes(const struct intel_item *items, size_t n, const struct intel_export_meta *m,
+		       struct buf *out, struct wr_err *e);
 int export_csv(const struct intel_item *items, size_t n, struct buf *out, struct wr_err *e);
 int export_list(const struct intel_item *items, size_t n, enum ioc_type only, struct buf *out,
 		struct wr_err *e);

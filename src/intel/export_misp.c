@@ -215,41 +215,50 @@ static int md5_hex(const char *v, char out[33])
 	return 0;
 }
 
-int intel_export_misp_feed(const char *dir, const struct intel_item *items, size_t n,
-			   const struct intel_export_meta *m, struct wr_err *e)
+int export_misp_manifest(const struct intel_item *items, size_t n, const struct intel_export_meta *m,
+			 struct buf *out, struct wr_err *e)
 {
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return wr_err_set(e, WR_EIO, "dir", "%s: %s", dir, strerror(errno));
 	int oom = 0;
-	/* manifest.json: the event's head, keyed by its uuid. */
 	json_t *manifest = json_object(), *head = json_object();
 	event_head(head, items, n, m, &oom);
 	export_set(manifest, m->event_uuid, head, &oom);
-	struct buf b;
-	buf_init(&b, (size_t)1 << 30);
-	int rc = export_dump(manifest, oom, &b, e);
-	if (!rc)
-		rc = write_atomic(dir, "manifest.json", b.ptr, b.len, e);
-	buf_reset(&b);
-	if (!rc)
-		rc = export_dump(export_misp_event(items, n, m, 1), 0, &b, e);
-	char name[64];
-	snprintf(name, sizeof name, "%s.json", m->event_uuid);
-	if (!rc)
-		rc = write_atomic(dir, name, b.ptr, b.len, e);
-	/* hashes.csv: md5 of each attribute value, the event uuid. */
-	buf_reset(&b);
-	for (size_t i = 0; i < n && !rc; i++) {
+	return export_dump(manifest, oom, out, e);
+}
+
+int export_misp_hashes(const struct intel_item *items, size_t n, const struct intel_export_meta *m,
+		       struct buf *out, struct wr_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
 		char h[33];
 		if (!misp_type(items[i].type))
 			continue;
 		if (md5_hex(items[i].value, h))
-			rc = wr_err_set(e, WR_ENOMEM, NULL, "cannot hash a value");
-		else if (buf_printf(&b, "%s,%s\n", h, m->event_uuid))
-			rc = wr_err_set(e, WR_ETOOBIG, NULL, "the feed is too big");
+			return wr_err_set(e, WR_ENOMEM, NULL, "cannot hash a value");
+		if (buf_printf(out, "%s,%s\n", h, m->event_uuid))
+			return wr_err_set(e, WR_ETOOBIG, NULL, "the feed is too big");
 	}
-	if (!rc)
-		rc = write_atomic(dir, "hashes.csv", b.ptr ? b.ptr : "", b.len, e);
+	return 0;
+}
+
+/* The feed's three files, each written atomically. */
+int intel_export_misp_feed(const char *dir, const struct intel_item *items, size_t n,
+			   const struct intel_export_meta *m, struct wr_err *e)
+{
+	static const enum intel_format parts[] = {INTEL_FMT_MISP_MANIFEST, INTEL_FMT_MISP, INTEL_FMT_MISP_HASHES};
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return wr_err_set(e, WR_EIO, "dir", "%s: %s", dir, strerror(errno));
+	char event[64];
+	snprintf(event, sizeof event, "%s.json", m->event_uuid);
+	const char *names[] = {"manifest.json", event, "hashes.csv"};
+	struct buf b;
+	buf_init(&b, (size_t)1 << 30);
+	int rc = 0;
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		buf_reset(&b);
+		rc = intel_export_write(parts[i], items, n, m, &b, e);
+		if (!rc)
+			rc = write_atomic(dir, names[i], b.ptr ? b.ptr : "", b.len, e);
+	}
 	buf_release(&b);
 	return rc;
 }

@@ -75,7 +75,9 @@ int intel_counts(sqlite3 *db, const struct actor *a, json_t **out, struct wr_err
 
 /* Loads a MISP warninglist (list.json) or every list.json under a
  * directory, replacing lists of the same name, and re-flags every stored
- * indicator. *result: {"lists": N, "entries": N, "flagged": N}. */
+ * indicator; path NULL: the 25 lists shipped in the binary
+ * (data/warninglists), which `warroom init` loads into a new database.
+ * *result: {"lists": N, "entries": N, "flagged": N}. */
 int intel_warninglist_load(sqlite3 *db, const struct actor *a, const char *path, json_t **result,
 			   struct wr_err *e);
 
@@ -114,6 +116,17 @@ int intel_sighting_false_positive(sqlite3 *db, const struct actor *a, int64_t id
  * the actor may see. */
 int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, int64_t org_id,
 		      int limit, int64_t cursor, json_t **items, int64_t *next, struct wr_err *e);
+
+/* The one-click incident: staff open an incident for the alert's town from
+ * its sighting (body: optional title, description, category, type,
+ * severity, tlp, aware_at overriding the defaults); the alert is closed and
+ * points to it. *out: {"id", "status", "incident_id", "incident"}. 409 when
+ * the alert has an incident already or is a false positive. */
+int intel_alert_incident(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			 json_t **out, struct wr_err *e);
+/* Open alerts per town the actor may see: [{"org_id", "nis_code", "name",
+ * "open", "last_at"}], for the war-room map. */
+int intel_alerts_by_org(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e);
 
 /* Towns sharing one indicator at most this many are listed (the cap). */
 #define INTEL_CORRELATION_CAP 200

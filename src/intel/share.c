@@ -122,7 +122,7 @@ oom:
 
 /* A stable UUID per audience, so that a MISP instance sees one event that
  * changes rather than a new event per download. */
-static void audience_uuid(const struct actor *a, char out[37])
+void intel_share_feed_uuid(const struct actor *a, char out[37])
 {
 	char seed[96];
 	unsigned char h[16];
@@ -151,7 +151,7 @@ static int with_items(sqlite3 *db, const struct actor *a, const struct intel_sha
 		struct intel_export_meta m = {.title = o->title ? o->title : "warroom indicators",
 					      .producer = "Vlaamse cyber war room", .now = time_now(),
 					      .only_type = o->only_type};
-		audience_uuid(a, m.event_uuid);
+		intel_share_feed_uuid(a, m.event_uuid);
 		rc = feed_dir ? intel_export_misp_feed(feed_dir, l.items, l.n, &m, e)
 			      : intel_export_write(o->format, l.items, l.n, &m, out, e);
 	}

@@ -18,6 +18,9 @@ struct intel_share_opts {
  * *out is malloc'ed (caller frees), *len its length. */
 int intel_share_export(sqlite3 *db, const struct actor *a, const struct intel_share_opts *o, char **out,
 		       size_t *len, struct wr_err *e);
+/* The MISP event uuid of what the actor may see: stable per audience, so
+ * a MISP instance sees one event that changes, not a new one per fetch. */
+void intel_share_feed_uuid(const struct actor *a, char out[37]);
 /* A MISP feed directory (manifest.json, EVENT.json, hashes.csv). */
 int intel_share_misp_feed(sqlite3 *db, const struct actor *a, const struct intel_share_opts *o,
 			  const char *dir, struct wr_err *e);

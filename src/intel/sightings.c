@@ -352,6 +352,24 @@ int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, in
 	return page(db, sql, status ? 1 : 0, limit, cursor, items, next, e);
 }
 
+int intel_alerts_by_org(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e)
+{
+	char cond[128], sql[512];
+	*items = NULL;
+	if (a->role == ROLE_PROVIDER || a->role == ROLE_VIEWER)
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "alerts are for the war room and the town concerned");
+	if (org_cond(a, "x.org_id", cond, sizeof cond))
+		return wr_err_set(e, WR_EINTERNAL, NULL, "scope too long");
+	snprintf(sql, sizeof sql,
+		 "SELECT x.org_id, o.nis_code, o.name, count(*) AS open, " TS("max(x.created_at)") " AS last_at"
+		 " FROM alerts x JOIN orgs o ON o.id = x.org_id WHERE %s AND x.status = 'open'"
+		 " GROUP BY x.org_id ORDER BY open DESC, o.name",
+		 cond);
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, sql, &st, e);
+	return rc ? rc : db_rows(db, st, NULL, items, e);
+}
+
 int intel_sighting_false_positive(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
 				  struct wr_err *e)
 {

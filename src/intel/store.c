@@ -132,12 +132,15 @@ static int get_row(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
 }
 
 /* A JSON array of a one-column-per-field query with one id parameter. */
-static json_t *rows(sqlite3 *db, const char *sql, int64_t id)
+/* The rows of sql with ?1 = id and ?2 = org as a JSON array; NULL on error. */
+static json_t *rows_org(sqlite3 *db, const char *sql, int64_t id, int64_t org)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, org);
 	json_t *a = json_array();
 	while (a && sqlite3_step(st) == SQLITE_ROW) {
 		json_t *o = db_row_json(st);
@@ -148,6 +151,11 @@ static json_t *rows(sqlite3 *db, const char *sql, int64_t id)
 	}
 	sqlite3_finalize(st);
 	return a;
+}
+
+static json_t *rows(sqlite3 *db, const char *sql, int64_t id)
+{
+	return rows_org(db, sql, id, 0);
 }
 
 int intel_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
@@ -172,12 +180,22 @@ int intel_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, stru
 		 " FROM indicator_towns t JOIN orgs o ON o.id = t.org_id WHERE t.indicator_id = ?1"
 		 " AND %s ORDER BY t.last_seen DESC LIMIT %d", cond, INTEL_CORRELATION_CAP);
 	json_t *towns = rows(db, sql, id);
+	/* The incidents sharing it: its own link and those opened from its
+	 * alerts; incidents are confidential, so a town sees only its own. */
+	snprintf(sql, sizeof sql,
+		 "SELECT n.id, n.org_id, n.title, n.status FROM incidents n WHERE n.id IN"
+		 " (SELECT incident_id FROM alerts WHERE indicator_id = ?1 AND incident_id IS NOT NULL"
+		 "  UNION SELECT incident_id FROM indicators WHERE id = ?1 AND incident_id IS NOT NULL)"
+		 " AND %s ORDER BY n.id DESC LIMIT %d",
+		 scope_is_staff(a) ? "?2 = ?2" : "n.org_id = ?2", INTEL_CORRELATION_CAP);
+	json_t *incidents = rows_org(db, sql, id, a->role == ROLE_SPOC ? a->org_id : -1);
 	json_t *aud = scope_is_staff(a) ? rows(db, "SELECT org_id FROM indicator_audience"
 						   " WHERE indicator_id = ?1 ORDER BY org_id", id)
 				      : json_array();
-	if (!towns || !aud) {
+	if (!towns || !aud || !incidents) {
 		json_decref(towns);
 		json_decref(aud);
+		json_decref(incidents);
 		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
@@ -188,7 +206,7 @@ int intel_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, stru
 		json_array_append(ids, json_object_get(x, "org_id"));
 	json_decref(aud);
 	json_object_set_new(o, "audience", ids ? ids : json_array());
-	json_t *corr = json_pack("{s:o, s:I, s:O, s:i}", "towns", towns, "town_count",
+	json_t *corr = json_pack("{s:o, s:o, s:I, s:O, s:i}", "towns", towns, "incidents", incidents, "town_count",
 				 json_object_get(o, "corr_towns") ? json_integer_value(json_object_get(o, "corr_towns")) : 0,
 				 "capped", json_object_get(o, "correlation_capped"), "cap", INTEL_CORRELATION_CAP);
 	json_object_set_new(o, "correlation", corr ? corr : json_object());

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "audit/journal.h"
+#include "base/embedded.h"
 #include "base/timeutil.h"
 #include "intel/intel_internal.h"
 #include "intel/wlmatch.h"
@@ -92,17 +93,14 @@ static int read_file(const char *path, char **out, size_t *len, struct wr_err *e
 	return 0;
 }
 
-/* One list.json inside the caller's transaction. */
-static int load_one(sqlite3 *db, const char *path, int64_t *entries, struct wr_err *e)
+/* One list.json's text (path names it in errors) inside the caller's
+ * transaction. */
+static int load_text(sqlite3 *db, const char *path, const char *text, size_t len, int64_t *entries,
+		     struct wr_err *e)
 {
-	char *text = NULL;
-	size_t len = 0;
-	int rc = read_file(path, &text, &len, e);
-	if (rc)
-		return rc;
+	int rc;
 	json_error_t je;
 	json_t *doc = json_loadb(text, len, 0, &je);
-	free(text);
 	if (!doc) {
 		rc = wr_err_set(e, WR_EPARSE, NULL, "%s: line %d, column %d: %s", path, je.line, je.column, je.text);
 		e->line = je.line;
@@ -164,6 +162,18 @@ out:
 	return rc;
 }
 
+static int load_one(sqlite3 *db, const char *path, int64_t *entries, struct wr_err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(path, &text, &len, e);
+	if (rc)
+		return rc;
+	rc = load_text(db, path, text, len, entries, e);
+	free(text);
+	return rc;
+}
+
 /* path is a list.json, or a directory searched one level deep
  * (DIR/list.json, DIR/NAME/list.json: the layout of MISP's repository). */
 static int load_path(sqlite3 *db, const char *path, int depth, int64_t *lists, int64_t *entries,
@@ -200,6 +210,23 @@ static int load_path(sqlite3 *db, const char *path, int depth, int64_t *lists, i
 	return rc;
 }
 
+/* The lists shipped in the binary (data/warninglists/NAME/list.json). */
+static int load_embedded(sqlite3 *db, int64_t *lists, int64_t *entries, struct wr_err *e)
+{
+	static const char prefix[] = "data/warninglists/", suffix[] = "/list.json";
+	for (const struct embedded_file *f = embedded_files; f->name; f++) {
+		size_t n = strlen(f->name);
+		if (strncmp(f->name, prefix, sizeof prefix - 1) || n < sizeof suffix ||
+		    strcmp(f->name + n - (sizeof suffix - 1), suffix))
+			continue;
+		int rc = load_text(db, f->name, (const char *)f->data, f->len, entries, e);
+		if (rc)
+			return rc;
+		(*lists)++;
+	}
+	return 0;
+}
+
 int intel_warninglist_load(sqlite3 *db, const struct actor *a, const char *path, json_t **result,
 			   struct wr_err *e)
 {
@@ -210,8 +237,10 @@ int intel_warninglist_load(sqlite3 *db, const struct actor *a, const char *path,
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	if ((rc = load_path(db, path, 0, &lists, &entries, e)))
+	if ((rc = path ? load_path(db, path, 0, &lists, &entries, e) : load_embedded(db, &lists, &entries, e)))
 		goto fail;
+	if (!path)
+		path = "(shipped lists)";
 	if (!lists) {
 		rc = wr_err_set(e, WR_EINVAL, NULL, "%s: no list.json found", path);
 		goto fail;

@@ -1,24 +1,41 @@
 #include "jobs/jobs.h"
 #include "auth/password.h"
 #include "base/log.h"
+#include "base/timeutil.h"
+#include "programme/sessions.h"
 #include "store/db.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <time.h>
 
 struct job {
 	const char *name;
 	int every;          /* seconds */
-	const char *sql;    /* maintenance statement */
+	const char *sql;    /* maintenance statement, or */
+	int (*run)(sqlite3 *db, struct wr_err *e); /* work in C */
 	time_t next;
 };
+
+/* Tomorrow's information-session reminders, prepared for approval. */
+static int session_reminders(sqlite3 *db, struct wr_err *e)
+{
+	struct actor sys = {.role = ROLE_SYSTEM};
+	snprintf(sys.name, sizeof sys.name, "system");
+	int n = 0;
+	int rc = session_reminders_due(db, &sys, time_now(), &n, e);
+	if (!rc && n)
+		log_info("jobs: %d session reminder%s prepared for approval", n, n == 1 ? "" : "s");
+	return rc;
+}
 
 /* Expired sessions are swept at login too; this keeps an idle server tidy.
  * The checkpoint keeps the WAL file from growing under steady reads. */
 static struct job jobs[] = {
-	{"sessions.sweep", 600, "DELETE FROM sessions WHERE expires_at < unixepoch()", 0},
-	{"wal.checkpoint", 300, "PRAGMA wal_checkpoint(PASSIVE)", 0},
+	{"sessions.sweep", 600, "DELETE FROM sessions WHERE expires_at < unixepoch()", NULL, 0},
+	{"wal.checkpoint", 300, "PRAGMA wal_checkpoint(PASSIVE)", NULL, 0},
+	{"programme.reminders", 3600, NULL, session_reminders, 0},
 };
 #define N_JOBS (sizeof jobs / sizeof jobs[0])
 
@@ -49,7 +66,7 @@ static void *scheduler(void *arg)
 			if (jobs[i].next <= now) {
 				pthread_mutex_unlock(&lock);
 				struct wr_err e = {0};
-				if (db_exec(jobs_db, jobs[i].sql, &e))
+				if (jobs[i].sql ? db_exec(jobs_db, jobs[i].sql, &e) : jobs[i].run(jobs_db, &e))
 					log_warn("job %s: %s", jobs[i].name, e.message);
 				pthread_mutex_lock(&lock);
 				jobs[i].next = now + jobs[i].every;

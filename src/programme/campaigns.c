@@ -66,10 +66,9 @@ static int select_towns(sqlite3 *db, const struct campaign *c, json_t **orgs, st
 	return rc ? rc : prog_rows_json(db, st, town_json, orgs, e);
 }
 
-/* THE SEAM to the communications engine: the advisory draft for a
- * campaign, addressed to exactly the towns of orgs (borrowed). When the
- * advisory API is merged, the analyst's "send reminder" posts this object
- * as a new advisory draft, which then goes through the four-eyes flow. */
+/* The advisory draft for a campaign, addressed to exactly the towns of orgs
+ * (borrowed); campaign_send() makes it an advisory, which then goes through
+ * the four-eyes flow. */
 static json_t *campaign_advisory_draft(const struct campaign *c, const json_t *orgs)
 {
 	json_t *ids = json_array();

@@ -1,7 +1,7 @@
 /* Information sessions for local governments: sessions with a capacity,
  * registrations by SPOCs with a waiting list, attendance, and an iCalendar
- * file per session. Invitations and reminders go through the communications
- * engine (not part of this module). */
+ * file per session. Invitations and reminders are advisories of the
+ * communications engine (session_mail.c). */
 #ifndef WR_PROGRAMME_SESSIONS_H
 #define WR_PROGRAMME_SESSIONS_H
 
@@ -32,5 +32,17 @@ int registration_update(sqlite3 *db, const struct actor *a, int64_t session_id, 
 			const json_t *body, json_t **out, struct wr_err *e);
 /* The session as text/calendar; caller frees *text. */
 int session_ics(sqlite3 *db, int64_t id, char **text, struct wr_err *e);
+
+/* kind "invitation" (every town, the roles of the session's audience) or
+ * "reminder" (the towns with someone registered; 409 when none): an
+ * advisory draft with the session's .ics attached, once per session and
+ * kind (409 naming the advisory otherwise); staff. Prepared by the system
+ * (ROLE_SYSTEM: the server, the command line) it is submitted too, waiting
+ * for one analyst's approval. *out: the advisory. */
+int session_mail(sqlite3 *db, const struct actor *a, int64_t session_id, const char *kind, json_t **out,
+		 struct wr_err *e);
+/* Prepares (as actor a) the reminder of every session starting 12 to 36
+ * hours after now that has registrations and no reminder yet. */
+int session_reminders_due(sqlite3 *db, const struct actor *a, int64_t now, int *prepared, struct wr_err *e);
 
 #endif

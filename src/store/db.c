@@ -2,6 +2,7 @@
 #include "base/log.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,4 +274,11 @@ int db_page(sqlite3 *db, sqlite3_stmt *st, int limit, json_t *(*conv)(sqlite3_st
 		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 	*items = arr;
 	return 0;
+}
+
+int db_rows(sqlite3 *db, sqlite3_stmt *st, json_t *(*conv)(sqlite3_stmt *), json_t **items,
+	    struct wr_err *e)
+{
+	int64_t next;
+	return db_page(db, st, INT_MAX, conv, items, &next, e);
 }

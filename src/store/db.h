@@ -50,6 +50,10 @@ json_t *db_row_json(sqlite3_stmt *st);
  * them when another row follows, else 0. Finalises st. */
 int db_page(sqlite3 *db, sqlite3_stmt *st, int limit, json_t *(*conv)(sqlite3_stmt *),
 	    json_t **items, int64_t *next_cursor, struct wr_err *e);
+/* Every row of st through conv (NULL: db_row_json) as a JSON array;
+ * finalizes st. */
+int db_rows(sqlite3 *db, sqlite3_stmt *st, json_t *(*conv)(sqlite3_stmt *), json_t **items,
+	    struct wr_err *e);
 /* Runs a single-value integer query with one optional int64 parameter. */
 int db_query_int(sqlite3 *db, const char *sql, int64_t param, int64_t *out, struct wr_err *e);
 

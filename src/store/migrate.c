@@ -17,6 +17,9 @@ static const char *const migrations[] = {
 	"sql/005_programme.sql",
 	"sql/007_vulns.sql",
 	"sql/004_intel.sql",
+	"sql/008_comms_attachments.sql",
+	"sql/013_programme_mails.sql",
+	"sql/009_vuln_feeds.sql",
 	"sql/010_vuln_ops.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -24,7 +24,7 @@ static int scope_sql(const struct actor *a, char *out, size_t n)
 #define FINDING_SQL                                                                                \
 	"SELECT f.id, f.org_id, o.name AS org_name, f.asset_id, f.provider_id, f.ip, f.port, f.issue," \
 	" f.report, f.cves, f.severity, f.status, f.reason, f.first_seen, f.last_seen, f.times_seen,"  \
-	" f.reopened, f.hostname FROM findings f JOIN orgs o ON o.id = f.org_id"
+	" f.reopened, f.hostname, f.due_on FROM findings f JOIN orgs o ON o.id = f.org_id"
 
 int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,
 		       const char *severity, int limit, int64_t cursor, json_t **items,
@@ -144,4 +144,46 @@ int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_
 	}
 	*items = arr;
 	return 0;
+}
+
+int vuln_finding_software(sqlite3 *db, const struct sw_finding *f, enum finding_change *change,
+			  struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, "SELECT status FROM findings WHERE org_id = ?1 AND ip = ?2 AND issue = ?3", &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, f->org_id);
+	sqlite3_bind_text(st, 2, f->asset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, f->cve, -1, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	*change = s != SQLITE_ROW ? FINDING_OPENED
+		  : !strcmp((const char *)sqlite3_column_text(st, 0), "fixed") ? FINDING_REOPENED
+									       : FINDING_REFRESHED;
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return db_fail(db, e);
+	rc = db_prepare(db,
+			"INSERT INTO findings (org_id, asset_id, provider_id, ip, port, issue, report, cves,"
+			" severity, status, first_seen, last_seen, updated_at, due_on) VALUES"
+			" (?1,?2,?3,?4,NULL,?5,'software',?5,?6,'open',?7,?7,?7,?8)"
+			" ON CONFLICT (org_id, ip, issue) DO UPDATE SET last_seen = max(last_seen, ?7),"
+			" times_seen = times_seen + 1, reopened = reopened + (status = 'fixed'),"
+			" status = CASE WHEN status = 'fixed' THEN 'open' ELSE status END,"
+			" asset_id = ?2, provider_id = ?3, severity = ?6, due_on = ?8, updated_at = ?7",
+			&st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, f->org_id);
+	sqlite3_bind_int64(st, 2, f->asset_id);
+	if (f->provider_id)
+		sqlite3_bind_int64(st, 3, f->provider_id);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, f->asset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, f->cve, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, f->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, f->seen, -1, SQLITE_STATIC);
+	db_bind_text_or_null(st, 8, f->due_on);
+	return db_step_done(db, st, e);
 }

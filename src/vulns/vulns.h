@@ -62,4 +62,18 @@ int vuln_reroute(sqlite3 *db, const char *who, size_t *routed, size_t *notices, 
 int vuln_coverage(sqlite3 *db, const struct actor *a, const char *since, const char *until,
 		  json_t **out, struct wr_err *e);
 
+/* A finding on a town's software, from a CVE matched to it (vulns/feeds.h):
+ * keyed (org, asset, CVE) as (org_id, ip = the asset's value
+ * "vendor:product:version", issue = the CVE id), report "software", cves
+ * the CVE id, port NULL. Seen again: refreshed (severity and due date
+ * follow the feeds); after "fixed": reopened. provider_id: the provider
+ * that manages the asset, 0 for the town. due_on may be NULL. */
+struct sw_finding {
+	int64_t org_id, asset_id, provider_id;
+	const char *asset, *cve, *severity, *due_on, *seen;
+};
+enum finding_change { FINDING_OPENED, FINDING_REFRESHED, FINDING_REOPENED };
+int vuln_finding_software(sqlite3 *db, const struct sw_finding *f, enum finding_change *change,
+			  struct wr_err *e);
+
 #endif

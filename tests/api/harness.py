@@ -221,8 +221,11 @@ class Client:
 class Server:
     """A temporary database and a `warroom serve` on a free loopback port."""
 
-    def __init__(self, env=None, demo=True, serve_args=()):
+    def __init__(self, env=None, demo=True, serve_args=(), shipped_warninglists=False):
         self.bin = binary()
+        # The shipped false-positive lists flag the documentation ranges the
+        # tests use as "malicious" addresses; classes that test them opt in.
+        self.shipped_warninglists = shipped_warninglists
         self.serve_args = [str(a) for a in serve_args]
         self.dir = tempfile.mkdtemp(prefix="warroom-api-")
         self.db = os.path.join(self.dir, "warroom.db")
@@ -258,7 +261,7 @@ class Server:
         return p
 
     def prepare(self):
-        self.cli("init")
+        self.init_output = self.cli("init", *([] if self.shipped_warninglists else ["--no-warninglists"])).stdout
         if self.demo:
             self.cli("demo")
 
@@ -493,6 +496,7 @@ class ServerTestCase(unittest.TestCase):
     SERVER_ENV = {}
     SERVE_ARGS = ()
     DEMO = True
+    SHIPPED_WARNINGLISTS = False
     USERS = [
         ("admin", "admin", None, None),
         ("analyst", "analyst", None, None),
@@ -505,7 +509,8 @@ class ServerTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls._class_failed = False
-        cls.server = Server(env=cls.SERVER_ENV, demo=cls.DEMO, serve_args=cls.SERVE_ARGS)
+        cls.server = Server(env=cls.SERVER_ENV, demo=cls.DEMO, serve_args=cls.SERVE_ARGS,
+                            shipped_warninglists=cls.SHIPPED_WARNINGLISTS)
         try:
             cls.server.prepare()
             cls.demo_providers = []

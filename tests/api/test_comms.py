@@ -137,6 +137,59 @@ class Comms(ServerTestCase):
         self.assertStatus(self.c["spoc_gent"].post("/api/v1/advisories/%d/ack" % adv["id"], {}), 200)
         self.assertEqual(len(ack_rows()), 1)
 
+    def test_attachments(self):
+        a = self.c["analyst"]
+        body = dict(ADVISORY, title="Indicators of the Play campaign", tlp="GREEN", severity="medium",
+                    kind="advisory", ack_required=False,
+                    audience={"orgs": [org_by_nis(a, NIS_ANTWERPEN)["id"]], "roles": ["spoc"]})
+        del body["ack_deadline"]
+        adv = a.post("/api/v1/advisories", body).json["id"]
+        url = "/api/v1/advisories/%d/attachments" % adv
+        csv = b"type,value\ndomain,play-c2.example\nipv4,198.51.100.9\n"
+        pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+        # bad names, types, sizes and roles are refused, naming the field
+        self.assertError(a.request("POST", url + "?name=../etc/passwd", raw=csv, content_type="text/csv"),
+                         422, "invalid", field="name")
+        self.assertError(a.request("POST", url + "?name=.hidden", raw=csv, content_type="text/csv"),
+                         422, "invalid", field="name")
+        self.assertError(a.request("POST", url + "?name=x.html", raw=b"<b>", content_type="text/html"),
+                         415, "unsupported_media_type", field="content_type")
+        self.assertError(a.request("POST", url + "?name=empty.csv", raw=b"", content_type="text/csv"),
+                         422, "invalid", field="body")
+        self.assertStatus(self.c["spoc_gent"].request("POST", url + "?name=a.csv", raw=csv, content_type="text/csv"), 403)
+        r = a.request("POST", url + "?name=play-iocs.csv", raw=csv, content_type="text/csv; charset=utf-8")
+        self.assertStatus(r, 201)
+        self.assertEqual([(f["name"], f["content_type"], f["size"]) for f in r.json["attachments"]],
+                         [("play-iocs.csv", "text/csv", len(csv))])
+        self.assertError(a.request("POST", url + "?name=play-iocs.csv", raw=csv, content_type="text/csv"),
+                         409, "conflict", field="name")
+        r = a.request("POST", url + "?name=report.pdf", raw=pdf, content_type="application/pdf")
+        self.assertStatus(r, 201)
+        tmp = a.request("POST", url + "?name=scratch.txt", raw=b"draft notes", content_type="text/plain").json
+        scratch = [f["id"] for f in tmp["attachments"] if f["name"] == "scratch.txt"][0]
+        self.assertStatus(a.request("DELETE", url + "/%d" % scratch), 200)
+        # the war room downloads what it attached, byte for byte
+        pdf_id = [f["id"] for f in r.json["attachments"] if f["name"] == "report.pdf"][0]
+        got = a.get(url + "/%d" % pdf_id)
+        self.assertStatus(got, 200)
+        self.assertEqual(got.body, pdf)
+        self.assertEqual(got.header("Content-Type"), "application/pdf")
+        self.assertIn('filename="report.pdf"', got.header("Content-Disposition"))
+        # approved: every e-mail carries both files; the advisory is frozen
+        self.assertStatus(a.post("/api/v1/advisories/%d/submit" % adv, {}), 200)
+        self.assertError(a.request("POST", url + "?name=late.csv", raw=csv, content_type="text/csv"),
+                         409, "conflict")
+        self.assertStatus(self.c["analyst2"].post("/api/v1/advisories/%d/approve" % adv, {}), 200)
+        m = wait_for(lambda: [m for m in SINK.to("spoc@antwerpen.example.org")
+                              if body["title"] in m["Subject"]], "the message with attachments")[0]
+        files = {p.get_filename(): (p.get_content_type(), p.get_content()) for p in m.iter_attachments()}
+        self.assertEqual(set(files), {"play-iocs.csv", "report.pdf"})
+        self.assertEqual(files["report.pdf"], ("application/pdf", pdf))
+        self.assertEqual(files["play-iocs.csv"][0], "text/csv")
+        self.assertIn("play-c2.example", files["play-iocs.csv"][1] if isinstance(files["play-iocs.csv"][1], str)
+                      else files["play-iocs.csv"][1].decode())
+        self.assertIn("Patch **now**", m.get_body(("plain",)).get_content())
+
 
 if __name__ == "__main__":
     try:

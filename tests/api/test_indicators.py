@@ -197,5 +197,31 @@ class WarninglistTest(ServerTestCase):
         self.assertTrue(r.json["fp_override"])
 
 
+class ShippedWarninglistTest(ServerTestCase):
+    """A new database gets the 25 MISP warning lists shipped in the binary:
+    a public resolver, a documentation range, a Microsoft 365 host and a top
+    domain's subdomain are flagged and left out of packs; `import warninglist
+    --shipped` reloads them without duplicates."""
+    SHIPPED_WARNINGLISTS = True
+
+    def test_shipped_lists_flag(self):
+        self.assertIn("25 warning lists, 130552 entries", self.server.init_output)
+        raw = ("1.1.1.1\n198.51.100.9\n2001:db8::7\noutlook.office365.com\nmail.google.com\n"
+               "play-c2-shipped.example\n")
+        r = self.admin.post("/api/v1/indicators/import?format=list&tlp=green", raw=raw)
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["flagged"], 5, r.json)
+        items = {i["value"]: i for i in items_of(self.admin.get("/api/v1/indicators?limit=100"))}
+        for v in ["1.1.1.1", "198.51.100.9", "2001:db8::7", "outlook.office365.com", "mail.google.com"]:
+            self.assertTrue(items[v]["false_positive"], v)
+        self.assertFalse(items["play-c2-shipped.example"]["false_positive"])
+        pack = self.session("spoc_gent").get("/api/v1/packs/current").json
+        values = {i["value"] for i in pack["indicators"]}
+        self.assertEqual(values, {"play-c2-shipped.example"})
+        p = self.server.cli("import", "warninglist", "--shipped")
+        self.assertIn("25 warning lists, 130552 entries; 5 indicators on them", p.stdout)
+        self.assertEqual(self.server.sql("SELECT count(*) FROM warninglists")[0][0], 25)
+
+
 if __name__ == "__main__":
     harness.main()

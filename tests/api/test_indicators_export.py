@@ -142,6 +142,39 @@ class ExportTest(ServerTestCase):
                 (uuid,) = json.load(f).keys()
             self.assertIn(uuid + ".json", names)
 
+    def test_misp_feed_over_http(self):
+        """A MISP instance subscribes with a town's token: the manifest names
+        one event (stable per audience), the event holds what the town may see
+        and hashes.csv has the md5 of each attribute value."""
+        import hashlib
+        gent = harness.Client(self.server, token=self.server.create_token("spoc_gent", label="misp"))
+        r = gent.get("/api/v1/feeds/misp/manifest.json")
+        self.assertStatus(r, 200)
+        (uuid,) = r.json.keys()
+        self.assertEqual(gent.get("/api/v1/feeds/misp/manifest.json").json.keys(), {uuid})  # stable
+        r = gent.get("/api/v1/feeds/misp/%s.json" % uuid)
+        self.assertStatus(r, 200)
+        ev = r.json["Event"]
+        self.assertEqual(ev["uuid"], uuid)
+        values = {a["value"] for a in ev["Attribute"]}
+        self.assertIn("export-green.example", values)
+        self.assertIn("export-amber.example", values)
+        self.assertNotIn("export-amber-strict.example", values)  # not addressed to Gent
+        self.assertNotIn("export-red.example", values)
+        r = gent.get("/api/v1/feeds/misp/hashes.csv")
+        self.assertStatus(r, 200)
+        rows = [line.split(",") for line in r.text.splitlines()]
+        self.assertEqual({u for _, u in rows}, {uuid})
+        self.assertEqual({h for h, _ in rows}, {hashlib.md5(v.encode()).hexdigest() for v in values})
+        # another audience has another event; one's uuid is not another's file
+        antwerpen = harness.Client(self.server, token=self.server.create_token("spoc_antwerpen", label="misp"))
+        (other,) = antwerpen.get("/api/v1/feeds/misp/manifest.json").json.keys()
+        self.assertNotEqual(other, uuid)
+        self.assertStatus(antwerpen.get("/api/v1/feeds/misp/%s.json" % uuid), 404)
+        self.assertStatus(gent.get("/api/v1/feeds/misp/index.html"), 404)
+        self.assertStatus(harness.Client(self.server).get("/api/v1/feeds/misp/manifest.json"), 401)
+        self.assertStatus(self.session("viewer").get("/api/v1/feeds/misp/manifest.json"), 403)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -20,7 +20,7 @@ class SightingTest(ServerTestCase):
     @classmethod
     def prepare_server(cls):
         r = cls.admin.post("/api/v1/indicators/import?format=list&tlp=green",
-                           raw="c2-sighting.example\n198.51.100.23\n")
+                           raw="c2-sighting.example\n198.51.100.23\n203.0.113.77\n")
         assert r.status == 200, r.text
         cls.spoc_token = cls.server.create_token("spoc_gent", label="sweeper")
 
@@ -112,6 +112,59 @@ class SightingTest(ServerTestCase):
         gent = org_by_nis(self.admin, NIS_GENT)["id"]
         body["org_id"] = gent
         self.assertStatus(self.session("analyst").post("/api/v1/sightings", body), 201)
+
+    def test_alert_one_click_incident(self):
+        gent = org_by_nis(self.admin, NIS_GENT)["id"]
+        body = {"org_id": gent, "reporter": "SIEM", "host": "fw01",
+                "sightings": [{"indicator": "203.0.113.77", "count": 4,
+                               "first_seen": "2026-11-27T08:00:00Z", "last_seen": "2026-11-27T09:30:00Z",
+                               "where": "firewall"}]}
+        r = self.session("analyst").post("/api/v1/sightings", body)
+        self.assertStatus(r, 201)
+        alert = r.json["alerts"][0]
+        # the map's figures: Gent has an open alert, seen by the war room only
+        by_org = self.session("analyst").get("/api/v1/alerts/by-org").json["items"]
+        row = [x for x in by_org if x["org_id"] == gent]
+        self.assertEqual(len(row), 1, by_org)
+        self.assertGreaterEqual(row[0]["open"], 1)
+        self.assertEqual(row[0]["nis_code"], NIS_GENT)
+        self.assertEqual([x["org_id"] for x in self.session("spoc_antwerpen").get("/api/v1/alerts/by-org").json["items"]
+                          if x["org_id"] == gent], [])
+        self.assertStatus(self.session("viewer").get("/api/v1/alerts/by-org"), 403)
+        # only the war room opens the incident; unknown fields and taxonomy are checked
+        url = "/api/v1/alerts/%d/incident" % alert
+        self.assertStatus(self.session("spoc_gent").post(url, {}), 403)
+        self.assertError(self.session("analyst").post(url, {"colour": "red"}), 422, "invalid", field="colour")
+        self.assertError(self.session("analyst").post(url, {"type": "no-such-type"}), 422, "invalid", field="type")
+        self.assertStatus(self.session("analyst").post("/api/v1/alerts/999999/incident", {}), 404)
+        r = self.session("analyst").post(url, {"severity": "critical"})
+        self.assertStatus(r, 201)
+        inc = r.json["incident"]
+        self.assertEqual(r.json["incident_id"], inc["id"])
+        self.assertEqual(inc["org_id"], gent)
+        self.assertEqual(inc["severity"], "critical")
+        self.assertEqual((inc["category"], inc["type"]), ("malicious-code", "infected-system"))
+        self.assertIn("possible compromise at Gent", inc["title"])
+        self.assertIn("203.0.113.77", inc["description"])
+        self.assertIn("fw01", inc["description"])
+        self.assertIn("2026-11-27T08:00:00Z", inc["description"])
+        # the town sees the incident the war room opened for it; another town does not
+        self.assertStatus(self.session("spoc_gent").get("/api/v1/incidents/%d" % inc["id"]), 200)
+        self.assertStatus(self.session("spoc_antwerpen").get("/api/v1/incidents/%d" % inc["id"]), 404)
+        # the alert is closed and points to the incident; a second click opens nothing
+        closed = [a for a in items_of(self.session("analyst").get("/api/v1/alerts?status=closed"))
+                  if a["id"] == alert]
+        self.assertEqual(closed[0]["incident_id"], inc["id"])
+        before = len(items_of(self.session("analyst").get("/api/v1/incidents")))
+        self.assertError(self.session("analyst").post(url, {}), 409, "conflict", field="incident_id")
+        self.assertEqual(len(items_of(self.session("analyst").get("/api/v1/incidents"))), before)
+        # correlation: the indicator names the incident, for the war room and the town only
+        ind = self.indicator("203.0.113.77")["id"]
+        corr = lambda who: [i["id"] for i in self.session(who).get(
+            "/api/v1/indicators/%d" % ind).json["correlation"]["incidents"]]
+        self.assertEqual(corr("analyst"), [inc["id"]])
+        self.assertEqual(corr("spoc_gent"), [inc["id"]])
+        self.assertEqual(corr("spoc_antwerpen"), [])
 
 
 if __name__ == "__main__":

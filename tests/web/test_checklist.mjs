@@ -163,6 +163,10 @@ async function main() {
       assert(hist.length === 2, `${hist.length} assessments in the history`);
       const a = hist[0].answers.find((x) => x.item === gaps[0]);
       assert(a.answer === 'yes' && a.evidence === 'MFA afgedwongen op VPN sinds 1/12', 'the new answer is stored with its evidence');
+      // the page shows the progress: two dated assessments, the newer with one gap fewer
+      await page.locator('#checklist-progress tbody tr').nth(1).waitFor();
+      const gapsCol = await page.locator('#checklist-progress tbody tr td:nth-child(4)').allInnerTexts();
+      assert(gapsCol.length === 2 && Number(gapsCol[0]) === Number(gapsCol[1]) - 1, `progress gaps ${gapsCol.join(',')}`);
       assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
     }],
 

@@ -28,7 +28,9 @@ export class ApiError extends Error {
 
 export async function request(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // opts.raw: a Blob or File sent as it is, with its own media type
+  if (opts.raw) headers['Content-Type'] = opts.raw.type || 'application/octet-stream';
+  else if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
@@ -37,7 +39,7 @@ export async function request(method, path, body, opts = {}) {
     res = await fetch(BASE + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: opts.raw ? opts.raw : body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal: ctrl.signal,
@@ -76,6 +78,7 @@ export const api = {
   post: (path, body) => request('POST', path, body ?? {}),
   patch: (path, body) => request('PATCH', path, body),
   del: (path) => request('DELETE', path),
+  upload: (path, file) => request('POST', path, undefined, { raw: file }),
 };
 
 // Builds "?a=1&b=2" from the non-empty values.

@@ -15,6 +15,7 @@ import * as checklistPage from './pages/checklist.js';
 import * as programmePage from './pages/programme.js';
 import * as sessionsPage from './pages/sessions.js';
 import * as indicatorsPage from './pages/indicators.js';
+import * as advisoriesPage from './pages/advisories.js';
 
 const root = document.getElementById('app');
 let returnTo = null; // where to go after logging in
@@ -62,6 +63,7 @@ function navLinks(user) {
   if (can.editAny(user) || user.role === 'viewer') links.push({ href: '#/programme', key: 'nav.programme', match: /^\/programme/, id: 'nav-programme' });
   links.push({ href: '#/sessions', key: 'nav.sessions', match: /^\/sessions/, id: 'nav-sessions' });
   if (user.role !== 'viewer') links.push({ href: '#/indicators', key: 'nav.indicators', match: /^\/indicators/, id: 'nav-indicators' });
+  if (can.editAny(user) || user.role === 'spoc') links.push({ href: '#/advisories', key: 'nav.advisories', match: /^\/advisories/, id: 'nav-advisories' });
   return links;
 }
 
@@ -127,6 +129,7 @@ const pages = [
   { re: /^\/programme\/?$/, page: programmePage, allowed: (u) => can.editAny(u) || u.role === 'viewer' },
   { re: /^\/sessions\/?$/, page: sessionsPage, allowed: () => true },
   { re: /^\/indicators\/?$/, page: indicatorsPage, allowed: (u) => u.role !== 'viewer' },
+  { re: /^\/advisories(?:\/(\d+))?\/?$/, page: advisoriesPage, allowed: (u) => can.editAny(u) || u.role === 'spoc' },
 ];
 
 let routeSeq = 0;

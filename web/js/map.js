@@ -78,9 +78,25 @@ export function townStatus(org) {
   return c.contacts || c.providers || c.assets ? 'partial' : 'none';
 }
 
-export function legend() {
-  const item = (st) => h('li', null, h('span', { class: `swatch st-${st}`, 'aria-hidden': 'true' }), t(`legend.${st}`));
-  return h('ul', { class: 'legend' }, ['complete', 'partial', 'none', 'unknown'].map(item));
+// The legend of the registry colouring, or of a layer's: entries are
+// [status, colour class] pairs; the label is t(`legend.${status}`).
+export function legend(entries = ['complete', 'partial', 'none', 'unknown'].map((st) => [st, st])) {
+  const item = ([st, cls]) => h('li', null, h('span', { class: `swatch st-${cls}`, 'aria-hidden': 'true' }), t(`legend.${st}`));
+  return h('ul', { class: 'legend' }, entries.map(item));
+}
+
+const COLOUR_CLASSES = ['st-complete', 'st-partial', 'st-none', 'st-unknown', 'st-alert', 'st-quiet'];
+
+// Colours the towns of a drawn map by another measure: statusOf(org) returns
+// [status, colour class] (org undefined: no registry record).
+export function recolour(svg, orgsByNis, statusOf) {
+  for (const path of svg.querySelectorAll('path.town')) {
+    const [st, cls] = statusOf(orgsByNis.get(path.dataset.nis));
+    path.classList.remove(...COLOUR_CLASSES);
+    path.classList.add(`st-${cls}`);
+    path.dataset.status = st;
+    path.dataset.colour = cls;
+  }
 }
 
 // Draws the map into `host`. orgsByNis: Map nis_code -> org item.
@@ -117,7 +133,7 @@ export function drawMap(host, geo, orgsByNis, onOpen) {
     const st = path.dataset.status;
     tip.replaceChildren(
       h('strong', null, path.dataset.name),
-      h('span', { class: `tip-status st-${st}` }, t(`legend.${st}`)),
+      h('span', { class: `tip-status st-${path.dataset.colour || st}` }, t(`legend.${st}`)),
     );
     tip.hidden = false;
     const box = host.getBoundingClientRect();

@@ -3,6 +3,11 @@
 
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
+import { api } from './api.js';
+
+export function tlpBadge(tlp) {
+  return h('span', { class: ['badge', `tlp-${tlp.toLowerCase().replace('+', '-')}`] }, `TLP:${tlp}`);
+}
 
 export function badge(text, kind) {
   return h('span', { class: ['badge', kind ? `badge-${kind}` : ''] }, text);
@@ -86,6 +91,9 @@ export function field(f) {
       (f.options || []).map(([v, l]) => h('option', { value: v, selected: String(v) === String(f.value ?? '') }, l)));
   } else if (f.type === 'checkbox') {
     input = h('input', { id, name: f.name, type: 'checkbox', checked: !!f.value });
+  } else if (f.type === 'textarea') {
+    input = h('textarea', { id, name: f.name, required: f.required, rows: f.rows || 8, placeholder: f.placeholder });
+    input.value = f.value ?? '';
   } else {
     input = h('input', {
       id, name: f.name, type: f.type || 'text', value: f.value ?? '', required: f.required,
@@ -226,4 +234,24 @@ export function section(title, ...children) {
 
 export function setContent(host, ...children) {
   return replace(host, ...children);
+}
+
+// A button that prepares an advisory (POST path answers the advisory) and
+// then says so with a link to it, for the four-eyes approval.
+export function prepareButton(path, label, doneKey) {
+  const host = h('div', { class: 'prepare' });
+  const btn = h('button', { type: 'button', class: 'btn btn-small', dataset: { prepare: path } }, label);
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      const a = await api.post(path, {});
+      replace(host, h('p', { class: 'flash flash-ok', role: 'status' },
+        h('a', { href: `#/advisories/${a.id}` }, t(doneKey, { id: a.id }))));
+    } catch (err) {
+      btn.disabled = false;
+      flash(host, errorText(err), 'error');
+    }
+  });
+  host.append(btn);
+  return host;
 }

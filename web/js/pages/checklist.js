@@ -8,7 +8,7 @@
 import { h, replace } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { api, getAll } from '../api.js';
-import { badge, loading, errorBox, flash } from '../ui.js';
+import { badge, loading, errorBox, flash, table } from '../ui.js';
 
 const ANSWERS = ['yes', 'partial', 'no', 'na'];
 const FUNCTIONS = ['govern', 'identify', 'protect', 'detect', 'respond', 'recover'];
@@ -32,6 +32,23 @@ function scorePanel(assessment, byId) {
     h('ul', { class: 'kvs', id: 'score-functions' }, FUNCTIONS.map((f) => h('li', { dataset: { fn: f } },
       h('span', { class: 'k' }, t(`checklist.fn.${f}`)), ' ', h('span', { class: 'v' }, fmt(s.functions_x100[f]))))),
     steps.length ? h('div', { id: 'next-steps' }, h('h2', null, t('checklist.first')), h('ol', null, steps)) : null);
+}
+
+// The town's progress: its dated assessments, newest first, with the score
+// (or maturity and level) of each.
+function progressPanel(items) {
+  if (items.length < 2) return null;
+  const fmt = (a) => (a.mode === 'cyfun'
+    ? `${(a.score.value_x100 / 100).toFixed(2)}${a.score.level ? ` · ${t(`checklist.level.${a.score.level}`)}` : ''}`
+    : pct(a.score.value_x100));
+  return h('section', { class: 'panel', id: 'checklist-progress' }, h('h2', null, t('checklist.progress')),
+    table([
+      { label: t('checklist.date'), class: 'nowrap', cell: (a) => a.assessed_on },
+      { label: t('checklist.mode'), cell: (a) => t(`checklist.mode.${a.mode}`) },
+      { label: t('checklist.score'), class: 'num', cell: fmt },
+      { label: t('checklist.gaps'), class: 'num', cell: (a) => String(a.score.critical_gaps) },
+      { label: t('checklist.answered'), class: 'num', cell: (a) => `${a.score.answered}/${a.score.total}` },
+    ], items, { class: 'compact progress' }));
 }
 
 // CyberFundamentals mode: documentation and implementation maturity 1..5, or n.a.
@@ -89,7 +106,7 @@ export async function render(host, ctx) {
   let cl;
   let history;
   try {
-    [cl, history] = await Promise.all([api.get('/checklists/current'), api.get(`/orgs/${orgId}/assessments?limit=1`)]);
+    [cl, history] = await Promise.all([api.get('/checklists/current'), api.get(`/orgs/${orgId}/assessments?limit=12`)]);
   } catch (err) {
     if (ctx.current()) replace(host, errorBox(err, () => render(host, ctx)));
     return;
@@ -104,6 +121,7 @@ export async function render(host, ctx) {
   let mode = latest ? latest.mode : 'simple';
   const prevFor = (m) => (latest && latest.mode === m ? Object.fromEntries(latest.answers.map((a) => [a.item, a])) : {});
   const scoreHost = h('div', null, panel(latest));
+  const progressHost = h('div', null, provider ? null : progressPanel(history.items || []));
   const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'checklist-save' }, t('checklist.save'));
   const blocks = h('div', { id: 'checklist-items' });
   const fill = () => {
@@ -145,6 +163,7 @@ export async function render(host, ctx) {
       if (!ctx.current()) return;
       replace(scoreHost, panel(latest));
       flash(scoreHost, t('checklist.saved'));
+      if (!provider) replace(progressHost, progressPanel((await api.get(`/orgs/${orgId}/assessments?limit=12`)).items || []));
       scoreHost.scrollIntoView({ block: 'start' });
     } catch (err) {
       flash(scoreHost, err.field ? `${err.field}: ${err.message}` : err.message, 'error');
@@ -155,5 +174,5 @@ export async function render(host, ctx) {
   replace(host,
     h('div', { class: 'page-head' }, h('h1', null, t('checklist.title')),
       h('span', { class: 'muted small' }, `${cl.title[lang()]} · ${cl.version}`)),
-    scoreHost, form);
+    scoreHost, progressHost, form);
 }

@@ -1,10 +1,14 @@
-// The dashboard: counts, the map of Flanders coloured by completeness, and
-// figures per province with the towns that cannot be reached.
+// The dashboard: counts, the map of Flanders coloured by registry
+// completeness or (for the war room) by open alerts or programme status,
+// figures per province with the towns that cannot be reached, the open
+// alerts with their one-click incident, and the programme's key figures.
 
 import { h, replace } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
-import { getAll } from '../api.js';
-import { loadGeo, drawMap, legend, townStatus } from '../map.js';
+import { api, can, getAll } from '../api.js';
+import { loadGeo, drawMap, legend, recolour, townStatus } from '../map.js';
+import { registryLayer, alertsLayer, programmeLayer, checklistLayer } from '../map_layers.js';
+import { alertsPanel } from '../alerts.js';
 import { loading, table } from '../ui.js';
 
 const PROVINCES = ['Antwerpen', 'Limburg', 'Oost-Vlaanderen', 'Vlaams-Brabant', 'West-Vlaanderen'];
@@ -22,24 +26,59 @@ function share(part, whole) {
     formatNumber(part), h('span', { class: 'muted' }, ` / ${formatNumber(whole)}`));
 }
 
+const LAYERS = { registry: registryLayer, alerts: alertsLayer, programme: programmeLayer, checklist: checklistLayer };
+
+// The layer switch above the map (war room only): recolours the drawn map.
+function layerSwitch(legendHost, getSvg, byNis) {
+  const buttons = Object.keys(LAYERS).map((name) => h('button', {
+    type: 'button', class: 'btn btn-small', dataset: { layer: name }, 'aria-pressed': name === 'registry' ? 'true' : 'false',
+  }, t(`dash.layer.${name}`)));
+  for (const b of buttons) {
+    b.addEventListener('click', async () => {
+      const layer = await LAYERS[b.dataset.layer]();
+      recolour(getSvg(), byNis, layer.statusOf);
+      replace(legendHost, legend(layer.legend));
+      for (const o of buttons) o.setAttribute('aria-pressed', o === b ? 'true' : 'false');
+      getSvg().dataset.layer = b.dataset.layer;
+    });
+  }
+  return h('div', { class: 'layer-switch', role: 'group', 'aria-label': t('dash.layers'), id: 'map-layers' }, buttons);
+}
+
+// The programme's headline figures, for the war room and the minister's office.
+async function programmeStats(ctx) {
+  if (!can.editAny(ctx.user) && ctx.user.role !== 'viewer') return [];
+  const s = await api.get('/programme/summary');
+  return [
+    stat('stat-audit', t('prog.signed_up'), s.signed_up, t('dash.of', { n: formatNumber(s.towns) }), s.signed_up < s.towns ? 'warn' : 'ok'),
+    stat('stat-basic', t('prog.basic'), s.passing.basic, t('dash.of', { n: formatNumber(s.towns) }), s.passing.basic < s.towns ? 'warn' : 'ok'),
+  ];
+}
+
 export async function render(host, ctx) {
   ctx.setTitle(t('dash.title'));
+  const staff = can.editAny(ctx.user);
   const mapHost = h('div', { class: 'map-host', id: 'map' }, loading());
   const stats = h('div', { class: 'stats' });
   const side = h('div', { class: 'dash-side' });
+  const legendHost = h('div', null, legend());
+  const switchHost = h('div');
   replace(host,
     h('div', { class: 'page-head' }, h('h1', null, t('dash.title'))),
     stats,
     h('div', { class: 'dash-grid' },
       h('section', { class: 'panel map-panel' },
-        h('div', { class: 'panel-head' }, h('h2', null, t('dash.map')), legend()),
+        h('div', { class: 'panel-head' }, h('h2', null, t('dash.map')), legendHost),
+        switchHost,
         mapHost,
         h('p', { class: 'muted small' }, t('dash.map_hint'))),
       side));
 
-  const [orgs, geo] = await Promise.all([
+  const [orgs, geo, progStats, alerts] = await Promise.all([
     getAll('/orgs', { kind: 'municipality' }),
     loadGeo(),
+    programmeStats(ctx),
+    staff ? api.get('/alerts/by-org') : null,
   ]);
   if (!ctx.current()) return;
 
@@ -53,16 +92,21 @@ export async function render(host, ctx) {
     stat('stat-towns', t('dash.towns'), total),
     stat('stat-reachable', t('dash.reachable'), reachable, t('dash.of', { n: formatNumber(total) }), reachable < total ? 'warn' : 'ok'),
     stat('stat-incomplete', t('dash.incomplete'), incomplete, t('dash.of', { n: formatNumber(total) }), incomplete ? 'warn' : 'ok'),
-    stat('stat-nothing', t('dash.nothing'), nothing, null, nothing ? 'bad' : 'ok'));
+    stat('stat-nothing', t('dash.nothing'), nothing, null, nothing ? 'bad' : 'ok'),
+    alerts ? stat('stat-alerts', t('dash.alert_towns'), alerts.items.length, null, alerts.items.length ? 'bad' : 'ok') : null,
+    ...progStats);
 
-  drawMap(mapHost, geo, byNis, (org) => ctx.navigate(`#/orgs/${org.id}`));
+  const svg = drawMap(mapHost, geo, byNis, (org) => ctx.navigate(`#/orgs/${org.id}`));
+  if (staff) replace(switchHost, layerSwitch(legendHost, () => svg, byNis));
 
   const rows = PROVINCES.map((p) => {
     const list = orgs.filter((o) => o.province === p);
     return { p, n: list.length, r: list.filter((o) => o.reachable).length, c: list.filter((o) => o.complete).length };
   }).filter((r) => r.n > 0);
   const unreachable = orgs.filter((o) => !o.reachable).sort((a, b) => a.name.localeCompare(b.name, 'nl'));
+  const alertsHost = h('div');
   replace(side,
+    alertsHost,
     h('section', { class: 'panel' },
       h('h2', null, t('dash.by_province')),
       table([
@@ -76,4 +120,15 @@ export async function render(host, ctx) {
         ? h('ul', { class: 'town-list' }, unreachable.map((o) => h('li', null,
           h('a', { href: `#/orgs/${o.id}` }, o.name), h('span', { class: 'muted' }, o.province || ''))))
         : h('p', { class: 'muted' }, t('dash.all_reachable'))));
+
+  // An incident opened from an alert leaves the alerts layer: redraw it when shown.
+  const panel = await alertsPanel(ctx, {
+    id: 'dash-alerts',
+    onChange: async () => {
+      if (svg.dataset.layer !== 'alerts') return;
+      const layer = await alertsLayer();
+      recolour(svg, byNis, layer.statusOf);
+    },
+  });
+  if (panel && ctx.current()) replace(alertsHost, panel);
 }

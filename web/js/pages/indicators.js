@@ -3,17 +3,14 @@
 //   #/indicators?q=&type=&tlp=&tag=
 
 import { h, replace } from '../dom.js';
-import { t, formatTime } from '../i18n.js';
+import { t } from '../i18n.js';
 import { api, query } from '../api.js';
-import { table, loading, errorBox, badge } from '../ui.js';
+import { alertsPanel } from '../alerts.js';
+import { table, loading, errorBox, badge, tlpBadge } from '../ui.js';
 
 const TYPES = ['ipv4', 'ipv6', 'cidr', 'domain', 'hostname', 'url', 'email', 'md5', 'sha1', 'sha256', 'filename'];
 const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
 const PAGE = 100;
-
-function tlpBadge(tlp) {
-  return h('span', { class: ['badge', `tlp-${tlp.toLowerCase().replace('+', '-')}`] }, `TLP:${tlp}`);
-}
 
 function select(name, label, values, current) {
   return h('label', null, label, ' ',
@@ -27,17 +24,6 @@ function countsLine(c) {
   return h('p', { class: 'muted small', id: 'ind-counts' },
     `${t('ind.total')}: ${c.total}`, ' · ', parts.join(', '),
     c.false_positive ? ` · ${t('ind.fp')}: ${c.false_positive}` : '');
-}
-
-async function alertsPanel(ctx) {
-  if (!['admin', 'analyst'].includes(ctx.user.role)) return null;
-  const r = await api.get('/alerts' + query({ limit: 20, status: 'open' }));
-  const items = r.items || [];
-  return h('section', { class: 'panel', id: 'ind-alerts' },
-    h('h2', null, t('ind.alerts')),
-    items.length
-      ? h('ul', null, items.map((a) => h('li', null, h('span', { class: 'mono small' }, formatTime(a.created_at)), ' ', a.title)))
-      : h('p', { class: 'empty' }, t('ind.noalerts')));
 }
 
 export async function render(host, ctx) {
@@ -111,7 +97,7 @@ export async function render(host, ctx) {
     }
   };
   more.addEventListener('click', () => load(true));
-  const [c, a] = await Promise.all([api.get('/indicators/counts'), alertsPanel(ctx), load(false)]);
+  const [c, a] = await Promise.all([api.get('/indicators/counts'), alertsPanel(ctx, { id: 'ind-alerts' }), load(false)]);
   if (!ctx.current()) return;
   replace(counts, countsLine(c));
   if (a) replace(alerts, a);

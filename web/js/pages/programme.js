@@ -7,8 +7,9 @@
 import { h, replace } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { api, can, getAll } from '../api.js';
-import { loading, table, errorBox } from '../ui.js';
-import { loadGeo, drawMap } from '../map.js';
+import { loading, table, errorBox, prepareButton } from '../ui.js';
+import { loadGeo, drawMap, legend, recolour } from '../map.js';
+import { programmeLayer, PROGRAMME_LEGEND } from '../map_layers.js';
 
 const FILTERS = ['not-signed-up', 'checklist-not-started', 'basic-not-reached', 'findings-overdue'];
 
@@ -40,40 +41,22 @@ async function campaign(host, filter) {
     replace(host, h('p', null, h('strong', null, t('prog.campaign_count', { n: formatNumber(r.count) }))),
       h('ul', { class: 'town-list', id: 'campaign-towns' }, r.orgs.map((o) => h('li', null,
         h('a', { href: `#/orgs/${o.id}` }, o.name), h('span', { class: 'muted' }, o.province || '')))),
-      h('p', { class: 'muted small' }, t('prog.campaign_seam')));
+      prepareButton(`/programme/campaigns/${filter}/advisory`, t('prog.prepare'), 'prog.prepared'));
   } catch (err) {
     replace(host, errorBox(err, () => campaign(host, filter)));
   }
 }
 
-// The map of the towns by programme status, drawn with the dashboard's map:
-// signed up for an audit (green), only the checklist started (amber), neither
-// (red). Staff only: per town, not an aggregate.
-const MAP_STATUS = { signed: 'complete', started: 'partial', nothing: 'none' };
-
+// The map of the towns by programme status, drawn with the dashboard's map
+// and its programme layer. Staff only: per town, not an aggregate.
 async function programmeMap(host, ctx) {
-  const [orgs, geo, notSigned, notStarted] = await Promise.all([
-    getAll('/orgs', { kind: 'municipality' }), loadGeo(),
-    api.get('/programme/campaigns/not-signed-up'), api.get('/programme/campaigns/checklist-not-started')]);
+  const [orgs, geo, layer] = await Promise.all([
+    getAll('/orgs', { kind: 'municipality' }), loadGeo(), programmeLayer()]);
   if (!ctx.current()) return;
-  const ns = new Set(notSigned.orgs.map((o) => o.id));
-  const nst = new Set(notStarted.orgs.map((o) => o.id));
   const byNis = new Map(orgs.filter((o) => o.nis_code).map((o) => [String(o.nis_code), o]));
   replace(host);
   const svg = drawMap(host, geo, byNis, (org) => ctx.navigate(`#/checklist/${org.id}`));
-  for (const path of svg.querySelectorAll('path.town')) {
-    const org = byNis.get(path.dataset.nis);
-    if (!org) continue;
-    const st = !ns.has(org.id) ? 'signed' : !nst.has(org.id) ? 'started' : 'nothing';
-    path.classList.remove('st-complete', 'st-partial', 'st-none', 'st-unknown');
-    path.classList.add(`st-${MAP_STATUS[st]}`);
-    path.dataset.status = `prog-${st}`;
-  }
-}
-
-function mapLegend() {
-  return h('ul', { class: 'legend' }, Object.entries(MAP_STATUS).map(([st, cls]) => h('li', null,
-    h('span', { class: `swatch st-${cls}`, 'aria-hidden': 'true' }), t(`legend.prog-${st}`))));
+  recolour(svg, byNis, layer.statusOf);
 }
 
 export async function render(host, ctx) {
@@ -84,7 +67,7 @@ export async function render(host, ctx) {
   const campaignHost = h('div', { id: 'campaign-result' });
   const mapHost = h('div', { class: 'map-host', id: 'prog-map' }, loading());
   const staffMap = can.editAny(ctx.user)
-    ? h('section', { class: 'panel map-panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('prog.map')), mapLegend()), mapHost)
+    ? h('section', { class: 'panel map-panel' }, h('div', { class: 'panel-head' }, h('h2', null, t('prog.map')), legend(PROGRAMME_LEGEND)), mapHost)
     : null;
   replace(host,
     h('div', { class: 'page-head' }, h('h1', null, t('prog.title')),

@@ -7,7 +7,7 @@
 import { h, replace } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { api, can } from '../api.js';
-import { loading, editForm, deleteButton, flash, badge } from '../ui.js';
+import { loading, editForm, deleteButton, flash, badge, prepareButton } from '../ui.js';
 
 const AUDIENCES = ['all', 'spoc', 'it', 'management'];
 
@@ -67,6 +67,7 @@ function sessionCard(s, ctx, reload) {
     h('p', { class: 'muted small counts' }, t('sess.counts', { r: formatNumber(s.registered), c: formatNumber(s.capacity), w: formatNumber(s.waiting) }),
       ' · ', h('a', { href: `/api/v1/sessions/${s.id}/ics`, class: 'ics' }, t('sess.ics'))),
     s.registrations ? registrations(s, ctx, reload) : null,
+    can.editAny(ctx.user) ? prepareButton(`/sessions/${s.id}/invitation`, t('sess.invite'), 'sess.invited') : null,
     canRegister ? editForm({
       name: `reg-${s.id}`,
       submitLabel: t('sess.register'),
