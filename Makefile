@@ -66,3 +66,9 @@ bench-programme: build
 .PHONY: bench-comms
 bench-comms: build
 	@WARROOM_BIN=$(BUILD)/warroom WARROOM_SOURCE_DIR=. /usr/bin/python3 bench/comms/run.py
+
+# Routing 1,000,000 generated Shadowserver rows against the demo registry,
+# and the full import (bench/vulns/run.py); prints a table, not a timed test.
+.PHONY: bench-vulns
+bench-vulns: build
+	@WARROOM_BIN=$(BUILD)/warroom /usr/bin/python3 bench/vulns/run.py

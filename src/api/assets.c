@@ -1,7 +1,26 @@
 /* /api/v1/orgs/{id}/assets and /api/v1/assets/{id}. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include <string.h>
+
+#include "base/log.h"
 #include "registry/registry.h"
+#include "vulns/vulns.h"
+
+/* A new or changed claim by the war room routes the past scan events it
+ * covers (docs/vulns.md): a town's own claim routes the scans to come, not
+ * the history of addresses nobody had claimed. The asset stands even when
+ * this fails (logged); the next change of assets tries again. */
+static void reroute_past_events(struct http_req *rq, const json_t *asset)
+{
+	size_t routed, notices;
+	struct wr_err e = {0};
+	const char *type = json_string_value(json_object_get(asset, "type"));
+	if (!scope_is_staff(&rq->actor) || (type && !strcmp(type, "software")))
+		return;
+	if (vuln_reroute(rq->db, rq->actor.name, &routed, &notices, &e))
+		log_warn("routing past scan events after a change of assets: %s", e.message);
+}
 
 void api_assets_list(struct http_req *rq, struct http_resp *rs)
 {
@@ -25,10 +44,12 @@ void api_assets_create(struct http_req *rq, struct http_resp *rs)
 		return;
 	int rc = asset_create(rq->db, &rq->actor, org_id, body, &out, &e);
 	json_decref(body);
-	if (rc)
+	if (rc) {
 		api_error(rs, &e);
-	else
-		api_reply(rs, 201, out);
+		return;
+	}
+	reroute_past_events(rq, out);
+	api_reply(rs, 201, out);
 }
 
 void api_assets_get(struct http_req *rq, struct http_resp *rs)
@@ -53,10 +74,12 @@ void api_assets_patch(struct http_req *rq, struct http_resp *rs)
 		return;
 	int rc = asset_update(rq->db, &rq->actor, id, body, &out, &e);
 	json_decref(body);
-	if (rc)
+	if (rc) {
 		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+		return;
+	}
+	reroute_past_events(rq, out);
+	api_reply(rs, 200, out);
 }
 
 void api_assets_delete(struct http_req *rq, struct http_resp *rs)

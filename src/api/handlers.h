@@ -109,6 +109,7 @@ void api_vuln_findings_list(struct http_req *rq, struct http_resp *rs);
 void api_vuln_findings_patch(struct http_req *rq, struct http_resp *rs);
 void api_vulns_unrouted(struct http_req *rq, struct http_resp *rs);
 void api_vulns_import(struct http_req *rq, struct http_resp *rs);
+void api_vulns_coverage(struct http_req *rq, struct http_resp *rs);
 /* api/vuln_feeds.c */
 void api_vulns_kev(struct http_req *rq, struct http_resp *rs);
 

@@ -104,6 +104,7 @@ const struct api_route api_routes[] = {
 	{"PATCH", "/api/v1/findings/{id}", api_vuln_findings_patch, 1},
 	{"GET", "/api/v1/vulns/unrouted", api_vulns_unrouted, 1},
 	{"POST", "/api/v1/vulns/import", api_vulns_import, 1},
+	{"GET", "/api/v1/vulns/coverage", api_vulns_coverage, 1},
 	{"GET", "/api/v1/vulns/kev", api_vulns_kev, 1},
 	{"POST", "/api/v1/indicators/import", api_indicators_import, 1},
 	{"GET", "/api/v1/indicators/counts", api_indicators_counts, 1},

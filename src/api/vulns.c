@@ -4,6 +4,7 @@
 #include "vulns/vulns.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void api_vuln_findings_list(struct http_req *rq, struct http_resp *rs)
 {
@@ -54,18 +55,37 @@ void api_vulns_import(struct http_req *rq, struct http_resp *rs)
 {
 	struct vuln_import_result r;
 	struct wr_err e = {0};
-	const char *name = http_query(rq, "name");
-	int rc = vuln_import_shadowserver(rq->db, &rq->actor, name ? name : "", rq->body, rq->body_len,
-					  &r, &e);
+	const char *name = http_query(rq, "name"), *format = http_query(rq, "format");
+	if (format && strcmp(format, "shadowserver") && strcmp(format, "csv")) {
+		api_error_simple(rs, WR_EINVAL, "format", "is not shadowserver or csv");
+		return;
+	}
+	int rc = format && !strcmp(format, "csv")
+			 ? vuln_import_csv(rq->db, &rq->actor, name ? name : "upload.csv", rq->body,
+					   rq->body_len, &r, &e)
+			 : vuln_import_shadowserver(rq->db, &rq->actor, name ? name : "", rq->body,
+						    rq->body_len, &r, &e);
 	if (rc) {
 		vuln_import_result_release(&r);
 		api_error(rs, &e);
 		return;
 	}
-	api_reply(rs, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "already", r.already,
+	api_reply(rs, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O}",
+				     "already", r.already, "batch", (json_int_t)r.batch, "probably_fixed",
+				     (json_int_t)r.probably_fixed, "notices", (json_int_t)r.notices,
 				     "rows", (json_int_t)r.rows, "routed", (json_int_t)r.routed,
 				     "unrouted", (json_int_t)r.unrouted, "opened", (json_int_t)r.opened,
 				     "refreshed", (json_int_t)r.refreshed, "reopened",
 				     (json_int_t)r.reopened, "errors", r.errors));
 	vuln_import_result_release(&r);
+}
+
+void api_vulns_coverage(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *out;
+	struct wr_err e = {0};
+	if (vuln_coverage(rq->db, &rq->actor, http_query(rq, "since"), http_query(rq, "until"), &out, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, out);
 }

@@ -171,6 +171,34 @@ static int add_byte(struct csv_reader *r, struct wr_err *e, int c, long start)
 	return 0;
 }
 
+/* Takes the run of bytes at rpos for which plain() holds, already read, in
+ * one copy: the per-byte path below sees only the bytes that mean something
+ * (quotes, separators, line ends, NUL) and the ends of the read buffer. */
+static int take_run(struct csv_reader *r, struct wr_err *e, int quoted, size_t *raw, long start)
+{
+	static const unsigned char stop[2][256] = {
+		{[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1}, /* unquoted */
+		{['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1},            /* quoted */
+	};
+	const unsigned char *end = stop[quoted != 0];
+	size_t k = r->rpos;
+	while (k < r->rlen && !end[r->rbuf[k]])
+		k++;
+	size_t n = k - r->rpos;
+	if (!n)
+		return 0;
+	if (n > r->max_bytes - *raw)
+		return fail(r, e, WR_ETOOBIG, start, "record longer than %zu bytes", r->max_bytes);
+	*raw += n;
+	int rc = buf_add(&r->data, r->rbuf + r->rpos, n);
+	if (rc == WR_ENOMEM)
+		return fail(r, e, WR_ENOMEM, start, "out of memory");
+	if (rc)
+		return fail(r, e, WR_ETOOBIG, start, "record longer than %zu bytes", r->max_bytes);
+	r->rpos = k;
+	return 0;
+}
+
 #define RAW_CHECK()                                                                     \
 	do {                                                                            \
 		if (++raw > r->max_bytes)                                               \
@@ -198,6 +226,8 @@ static int read_record(struct csv_reader *r, struct wr_err *e)
 			skip(r);
 			RAW_CHECK();
 			for (;;) {
+				if ((rc = take_run(r, e, 1, &raw, start)) != 0)
+					return rc;
 				c = peek(r);
 				if (c == CSV_IOERR)
 					return fail(r, e, WR_EIO, r->line, "read error");
@@ -232,6 +262,8 @@ static int read_record(struct csv_reader *r, struct wr_err *e)
 			}
 		} else {
 			for (;;) {
+				if ((rc = take_run(r, e, 0, &raw, start)) != 0)
+					return rc;
 				c = peek(r);
 				if (c == ',' || c == '\n' || c == '\r' || c == CSV_EOF || c == CSV_IOERR)
 					break;

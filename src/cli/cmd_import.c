@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "registry/import.h"
 #include "store/db.h"
+#include "vulns/vulns.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ static int usage(void)
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	enum import_kind kind;
-	if (argc >= 2 && !strcmp(argv[1], "shadowserver"))
+	if (argc >= 2 && (!strcmp(argv[1], "shadowserver") || !strcmp(argv[1], "vulns-csv")))
 		return cmd_import_scan(c, argc, argv);
 	if (argc >= 2 && cli_is_feed_import(argv[1]))
 		return cmd_import_feed(c, argc, argv);
@@ -50,6 +51,13 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	struct import_result r;
 	struct wr_err e = {0};
 	int rc = registry_import_csv(db, &c->actor, kind, in, &r, &e);
+	size_t routed = 0, notices = 0;
+	struct wr_err re = {0};
+	/* New claims route the past scan events they cover (docs/vulns.md). */
+	if (rc == 0 && kind == IMPORT_ASSETS && vuln_reroute(db, c->actor.name, &routed, &notices, &re))
+		fprintf(stderr, "%s: routing past scan events: %s\n", c->prog, re.message);
+	else if (routed)
+		printf("%zu past scan events routed to a town, %zu towns notified\n", routed, notices);
 	db_close(db);
 	if (!from_stdin)
 		fclose(in);

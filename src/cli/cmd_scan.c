@@ -1,5 +1,5 @@
-/* warroom import shadowserver FILE: a scan report routed to the towns
- * (vulns/vulns.h, docs/vulns.md). Reached from cmd_import.c. */
+/* warroom import shadowserver|vulns-csv FILE: a scan report routed to the
+ * towns (vulns/vulns.h, docs/vulns.md). Reached from cmd_import.c. */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -13,7 +13,9 @@
 int cmd_import_scan(struct cli *c, int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: warroom import shadowserver YYYY-MM-DD-REPORT-FILTER.csv\n");
+		fprintf(stderr, "usage: warroom import shadowserver YYYY-MM-DD-REPORT-FILTER.csv\n"
+				"       warroom import vulns-csv FILE.csv (ip|hostname, port, issue, cve,"
+				" severity, timestamp)\n");
 		return 2;
 	}
 	char *text;
@@ -29,7 +31,9 @@ int cmd_import_scan(struct cli *c, int argc, char **argv)
 		return 1;
 	}
 	struct vuln_import_result r;
-	int rc = vuln_import_shadowserver(db, &c->actor, argv[2], text, len, &r, &e);
+	int rc = !strcmp(argv[1], "vulns-csv")
+			 ? vuln_import_csv(db, &c->actor, argv[2], text, len, &r, &e)
+			 : vuln_import_shadowserver(db, &c->actor, argv[2], text, len, &r, &e);
 	db_close(db);
 	free(text);
 	for (size_t i = 0; r.errors && i < json_array_size(r.errors); i++) {
@@ -46,7 +50,9 @@ int cmd_import_scan(struct cli *c, int argc, char **argv)
 		printf("imported 0 rows from %s: already imported, nothing changed\n", argv[2]);
 	else
 		printf("imported %zu rows from %s: %zu routed to a town, %zu reached nobody, %zu findings"
-		       " opened, %zu refreshed, %zu reopened, %zu rows skipped\n",
-		       r.rows, argv[2], r.routed, r.unrouted, r.opened, r.refreshed, r.reopened, bad);
+		       " opened, %zu refreshed, %zu reopened, %zu rows skipped, %zu probably fixed,"
+		       " %zu towns notified (batch %lld)\n",
+		       r.rows, argv[2], r.routed, r.unrouted, r.opened, r.refreshed, r.reopened, bad,
+		       r.probably_fixed, r.notices, (long long)r.batch);
 	return 0;
 }

@@ -22,6 +22,7 @@ static const char *const migrations[] = {
 	"sql/009_vuln_feeds.sql",
 	"sql/012_comms_escalation.sql",
 	"sql/011_incident_tasks.sql",
+	"sql/010_vuln_ops.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

@@ -24,7 +24,7 @@ static int scope_sql(const struct actor *a, char *out, size_t n)
 #define FINDING_SQL                                                                                \
 	"SELECT f.id, f.org_id, o.name AS org_name, f.asset_id, f.provider_id, f.ip, f.port, f.issue," \
 	" f.report, f.cves, f.severity, f.status, f.reason, f.first_seen, f.last_seen, f.times_seen,"  \
-	" f.reopened, f.due_on FROM findings f JOIN orgs o ON o.id = f.org_id"
+	" f.reopened, f.hostname, f.due_on FROM findings f JOIN orgs o ON o.id = f.org_id"
 
 int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,
 		       const char *severity, int limit, int64_t cursor, json_t **items,
@@ -129,7 +129,7 @@ int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_
 			    "SELECT CASE WHEN instr(ip, ':') = 0 THEN rtrim(ip, '0123456789') || '0/24'"
 			    " ELSE ip END AS prefix, count(*) AS events, group_concat(DISTINCT asn) AS asns,"
 			    " group_concat(DISTINCT issue) AS issues, min(seen_at) AS first_seen,"
-			    " max(seen_at) AS last_seen FROM vuln_events WHERE org_id IS NULL"
+			    " max(seen_at) AS last_seen FROM vuln_events WHERE org_id IS NULL AND ip <> ''"
 			    " GROUP BY prefix ORDER BY events DESC, prefix LIMIT 1000",
 			    &st, e);
 	if (rc)

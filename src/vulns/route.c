@@ -1,12 +1,15 @@
 /* Longest-prefix match (vulns/route.h): every address as 128 bits (IPv4
  * mapped into ::ffff:0:0/96), one open-addressing table per prefix length
- * in use, probed from the longest length down. */
+ * in use, probed from the longest length down. Host names: one sorted array
+ * of the claimed names, searched for the name and then each suffix after a
+ * dot (the suffix router of the early `vulns` branch, adapted). */
 #include "vulns/route.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/domain.h"
 #include "store/db.h"
 
 struct entry {
@@ -21,9 +24,17 @@ struct table {
 	size_t mask, n;
 };
 
+struct dom {
+	char *name;
+	int exact; /* a hostname asset: its name only */
+	struct route_hit hit;
+};
+
 struct vroute {
 	struct table t[129];
 	int lens[129], nlens; /* lengths in use, longest first */
+	struct dom *doms;     /* by name, hostnames first, then asset id */
+	size_t ndoms;
 };
 
 static void mask128(uint64_t *hi, uint64_t *lo, int len)
@@ -77,6 +88,63 @@ static uint64_t hex64(const char *s)
 	return v;
 }
 
+static int dom_cmp(const void *a, const void *b)
+{
+	const struct dom *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	if (x->exact != y->exact)
+		return y->exact - x->exact;
+	return (x->hit.asset_id > y->hit.asset_id) - (x->hit.asset_id < y->hit.asset_id);
+}
+
+/* The domain and hostname claims, sorted. */
+static int build_doms(sqlite3 *db, struct vroute *r, struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = db_prepare(db,
+			    "SELECT id, org_id, coalesce(provider_id, 0), value, type = 'hostname' FROM assets"
+			    " WHERE type IN ('domain', 'hostname') ORDER BY id",
+			    &st, e);
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char name[256];
+		if (vroute_canonical_host((const char *)sqlite3_column_text(st, 3), name))
+			continue;
+		if (r->ndoms == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct dom *d = realloc(r->doms, ncap * sizeof *d);
+			if (!d) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			r->doms = d;
+			cap = ncap;
+		}
+		struct dom *d = &r->doms[r->ndoms];
+		if (!(d->name = strdup(name))) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		d->exact = sqlite3_column_int(st, 4);
+		d->hit = (struct route_hit){sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0),
+					    sqlite3_column_int64(st, 2), 0};
+		for (const char *c = name; *c; c++)
+			d->hit.len += *c == '.';
+		d->hit.len++;
+		r->ndoms++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_NOMEM ? wr_err_set(e, WR_ENOMEM, NULL, "out of memory") : db_fail(db, e);
+	if (r->ndoms)
+		qsort(r->doms, r->ndoms, sizeof *r->doms, dom_cmp);
+	return 0;
+}
+
 int vroute_build(sqlite3 *db, struct vroute **out, struct wr_err *e)
 {
 	struct vroute *r = calloc(1, sizeof *r);
@@ -121,6 +189,10 @@ int vroute_build(sqlite3 *db, struct vroute **out, struct wr_err *e)
 	for (int len = 128; len >= 0; len--)
 		if (r->t[len].n)
 			r->lens[r->nlens++] = len;
+	if ((rc = build_doms(db, r, e))) {
+		vroute_free(r);
+		return rc;
+	}
 	*out = r;
 	return 0;
 }
@@ -131,10 +203,18 @@ void vroute_free(struct vroute *r)
 		return;
 	for (int i = 0; i <= 128; i++)
 		free(r->t[i].slots);
+	for (size_t i = 0; i < r->ndoms; i++)
+		free(r->doms[i].name);
+	free(r->doms);
 	free(r);
 }
 
 int vroute_ip(const struct vroute *r, const char *ip, struct route_hit *hit)
+{
+	return vroute_addr(r, ip, hit) == 1;
+}
+
+int vroute_addr(const struct vroute *r, const char *ip, struct route_hit *hit)
 {
 	unsigned char b[16];
 	struct in_addr a4;
@@ -143,7 +223,7 @@ int vroute_ip(const struct vroute *r, const char *ip, struct route_hit *hit)
 		b[10] = b[11] = 0xff;
 		memcpy(b + 12, &a4, 4);
 	} else if (inet_pton(AF_INET6, ip, b) != 1) {
-		return 0;
+		return -1;
 	}
 	uint64_t hi = 0, lo = 0;
 	for (int i = 0; i < 8; i++)
@@ -157,6 +237,64 @@ int vroute_ip(const struct vroute *r, const char *ip, struct route_hit *hit)
 				*hit = t->slots[k].hit;
 				return 1;
 			}
+	}
+	return 0;
+}
+
+int vroute_canonical_host(const char *host, char out[256])
+{
+	size_t n = strlen(host), k = 0;
+	while (n && host[n - 1] == '.')
+		n--;
+	if (n == 0 || n > DOMAIN_NAME_MAX)
+		return -1;
+	/* The common case, plain ASCII, without libidn2. */
+	for (; k < n; k++) {
+		char c = host[k];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+			   c == '_'))
+			break;
+		out[k] = c;
+	}
+	if (k == n) {
+		out[n] = '\0';
+		return strstr(out, "..") || out[0] == '.' ? -1 : 0;
+	}
+	return hostname_canonical(host, "hostname", out, 256, NULL) ? -1 : 0;
+}
+
+/* The first claim named exactly name (hostnames sort first), or NULL. */
+static const struct dom *find_dom(const struct vroute *r, const char *name, size_t *at)
+{
+	size_t l = 0, h = r->ndoms;
+	while (l < h) {
+		size_t m = l + (h - l) / 2;
+		if (strcmp(r->doms[m].name, name) < 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*at = l;
+	return l < r->ndoms && !strcmp(r->doms[l].name, name) ? &r->doms[l] : NULL;
+}
+
+int vroute_host(const struct vroute *r, const char *host, struct route_hit *hit)
+{
+	char name[256];
+	if (!r->ndoms || !host || !*host || vroute_canonical_host(host, name))
+		return 0;
+	for (const char *p = name; p; p = strchr(p, '.'), p = p ? p + 1 : NULL) {
+		size_t at;
+		const struct dom *d = find_dom(r, p, &at);
+		/* Under the name itself any claim; under a suffix a domain only. */
+		while (d && p != name && d->exact)
+			d = ++at < r->ndoms && !strcmp(r->doms[at].name, p) ? &r->doms[at] : NULL;
+		if (d) {
+			*hit = d->hit;
+			return 1;
+		}
 	}
 	return 0;
 }

@@ -13,6 +13,9 @@
 
 struct vuln_import_result {
 	size_t rows, routed, unrouted, opened, refreshed, reopened;
+	size_t probably_fixed; /* findings of the report not seen in N batches */
+	size_t notices;        /* towns sent their bundled notice */
+	int64_t batch;
 	int already; /* the same file was imported before: nothing changed */
 	json_t *errors; /* [{"line", "message"}]: malformed rows, skipped */
 };
@@ -26,6 +29,13 @@ int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *nam
 			     const char *text, size_t len, struct vuln_import_result *r,
 			     struct wr_err *e);
 
+/* The generic scan CSV: columns by header name, ip or hostname (or both),
+ * port, issue, cve, severity, timestamp; timestamp, issue and one of ip and
+ * hostname required; any other column refuses the file (WR_EINVAL). A batch
+ * of report "csv" (never "probably fixed"). Staff only. */
+int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const char *text,
+		    size_t len, struct vuln_import_result *r, struct wr_err *e);
+
 /* Findings the actor may see (staff all, a SPOC its town's, a provider those
  * on assets it manages), filters org/status/severity (0/NULL: any). */
 int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,
@@ -37,6 +47,20 @@ int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const js
 /* Events that reached nobody, grouped by /24 (IPv4) or /48 (IPv6) with
  * their count and AS numbers: the prefixes a town should claim. Staff. */
 int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e);
+
+/* Routes the events that reached nobody and that the registry's claims now
+ * cover (call after a change of assets): findings opened, and the notice of
+ * each (batch, town) sent that had none. One transaction; journal entry
+ * vulns.reroute by who. */
+int vuln_reroute(sqlite3 *db, const char *who, size_t *routed, size_t *notices, struct wr_err *e);
+
+/* Coverage of [since, until) (RFC 3339 or YYYY-MM-DD; NULL: the last 30
+ * days): events, routed to a town, to a town with a reachable SPOC (an
+ * active SPOC with an e-mail address or phone), acknowledged (the town
+ * acknowledged the batch's notice); and what reached nobody grouped by /24
+ * (IPv4) or /48 (IPv6), by AS number and by domain. Staff. */
+int vuln_coverage(sqlite3 *db, const struct actor *a, const char *since, const char *until,
+		  json_t **out, struct wr_err *e);
 
 /* A finding on a town's software, from a CVE matched to it (vulns/feeds.h):
  * keyed (org, asset, CVE) as (org_id, ip = the asset's value

@@ -2,18 +2,7 @@
 and an advisory through four eyes (written by one analyst, approved by
 another)."""
 
-import time
-
-
-def wait_for(cond, what, timeout=60):
-    """cond()'s first true value, polled; fails after timeout seconds."""
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+from smtp_sink import wait_for  # noqa: F401 (one polling helper for every test)
 
 
 def approved(test, author, approver, body):

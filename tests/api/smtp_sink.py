@@ -6,6 +6,7 @@ import email
 import email.policy
 import socket
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 
@@ -67,3 +68,21 @@ class SmtpSink:
 
     def to(self, address):
         return [m for rcpt, m in self.received() if address in rcpt]
+
+    def server_env(self):
+        """The environment of a warroom server that delivers here at once:
+        fast retries, no rate limit worth the name."""
+        return {"WARROOM_SMTP_URL": "smtp://127.0.0.1:%d" % self.port,
+                "WARROOM_MAIL_FROM": "warroom@war-room.example",
+                "WARROOM_SMTP_RETRY_BASE": "1", "WARROOM_SMTP_RATE": "1000"}
+
+
+def wait_for(cond, what, timeout=60):
+    """cond()'s first true value, polled every 0.2 s; AssertionError after timeout s."""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)

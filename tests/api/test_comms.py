@@ -11,9 +11,8 @@ import urllib.parse
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from comms_util import wait_for  # noqa: E402
 from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
-from smtp_sink import SmtpSink  # noqa: E402
+from smtp_sink import SmtpSink, wait_for  # noqa: E402
 
 SINK = SmtpSink().start()
 
@@ -25,11 +24,8 @@ ADVISORY = {"title": "Play ransomware: check your VPN appliances tonight",
 
 
 
-
 class Comms(ServerTestCase):
-    SERVER_ENV = {"WARROOM_SMTP_URL": "smtp://127.0.0.1:%d" % SINK.port,
-                  "WARROOM_MAIL_FROM": "warroom@war-room.example",
-                  "WARROOM_SMTP_RETRY_BASE": "1", "WARROOM_SMTP_RATE": "1000"}
+    SERVER_ENV = SINK.server_env()
     USERS = ServerTestCase.USERS + [("analyst2", "analyst", None, None)]
 
     @classmethod

@@ -1,0 +1,367 @@
+/* One import batch (vulns/batch.h). */
+#include "vulns/batch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/journal.h"
+#include "base/timeutil.h"
+#include "store/db.h"
+
+struct vbatch {
+	sqlite3 *db;
+	const struct actor *a;
+	struct vuln_import_result *r;
+	struct vroute *rt;
+	sqlite3_stmt *ev, *find, *up;
+	int64_t id;
+	char report[64], now[32];
+	int fixed_after;
+	int64_t cache; /* the connection's cache_size before the import */
+};
+
+static void restore_cache(struct vbatch *b)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)(b->cache ? b->cache : -2000));
+	sqlite3_exec(b->db, sql, NULL, NULL, NULL);
+	/* the pages beyond the old size are freed now, not at the next use */
+	sqlite3_db_release_memory(b->db);
+}
+
+/* WARROOM_VULNS_FIXED_AFTER: the scans of a report without a finding that
+ * make it "probably fixed" (default 3; 0 never). */
+static int fixed_after(int *n, struct wr_err *e)
+{
+	const char *v = getenv("WARROOM_VULNS_FIXED_AFTER");
+	*n = 3;
+	if (!v)
+		return 0;
+	char *end;
+	long k = strtol(v, &end, 10);
+	if (end == v || *end || k < 0 || k > 1000)
+		return wr_err_set(e, WR_EINVAL, "WARROOM_VULNS_FIXED_AFTER",
+				  "must be a whole number from 0 (never) to 1000");
+	*n = (int)k;
+	return 0;
+}
+
+int vfinding_prepare(sqlite3 *db, sqlite3_stmt **up, struct wr_err *e)
+{
+	return db_prepare(db,
+			  "INSERT INTO findings (org_id, asset_id, provider_id, ip, port, issue, report, cves,"
+			  " severity, status, first_seen, last_seen, updated_at, hostname, last_batch, missed)"
+			  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,'open',?10,?10,?11,?12,?13,0)"
+			  " ON CONFLICT (org_id, ip, issue) DO UPDATE SET last_seen = max(last_seen, ?10),"
+			  " times_seen = times_seen + 1,"
+			  /* CASE, not IN (...) nor OR: those build a temporary
+			   * index for every row (EXPLAIN: OpenEphemeral) */
+			  " reopened = reopened + CASE status WHEN 'fixed' THEN 1 WHEN 'probably-fixed'"
+			  " THEN 1 ELSE 0 END,"
+			  " status = CASE status WHEN 'fixed' THEN 'open' WHEN 'probably-fixed' THEN 'open'"
+			  " ELSE status END,"
+			  " severity = ?9, cves = ?8, updated_at = ?11, hostname = coalesce(?12, hostname),"
+			  " last_batch = max(coalesce(last_batch, 0), ?13), missed = 0",
+			  up, e);
+}
+
+void vfinding_bind(sqlite3_stmt *up, const struct route_hit *hit, const char *key,
+		   const struct vrow *row, const char *report, int64_t batch, const char *now)
+{
+	sqlite3_reset(up);
+	sqlite3_bind_int64(up, 1, hit->org_id);
+	sqlite3_bind_int64(up, 2, hit->asset_id);
+	if (hit->provider_id)
+		sqlite3_bind_int64(up, 3, hit->provider_id);
+	else
+		sqlite3_bind_null(up, 3);
+	sqlite3_bind_text(up, 4, key, -1, SQLITE_STATIC);
+	if (row->port > 0)
+		sqlite3_bind_int(up, 5, row->port);
+	else
+		sqlite3_bind_null(up, 5);
+	sqlite3_bind_text(up, 6, row->issue, -1, SQLITE_STATIC);
+	sqlite3_bind_text(up, 7, report, -1, SQLITE_STATIC);
+	sqlite3_bind_text(up, 8, row->cves, -1, SQLITE_STATIC);
+	sqlite3_bind_text(up, 9, row->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(up, 10, row->seen, -1, SQLITE_STATIC);
+	sqlite3_bind_text(up, 11, now, -1, SQLITE_STATIC);
+	db_bind_text_or_null(up, 12, row->host);
+	sqlite3_bind_int64(up, 13, batch);
+}
+
+/* "2026-11-27 03:12:45" or RFC 3339 to RFC 3339; -1 when neither. */
+int vscan_time(const char *s, char out[32])
+{
+	char buf[40];
+	int64_t t;
+	snprintf(buf, sizeof buf, "%s", s);
+	if (strlen(buf) == 19 && buf[10] == ' ') {
+		buf[10] = 'T';
+		buf[19] = 'Z', buf[20] = '\0';
+	}
+	if (time_parse_rfc3339(buf, &t))
+		return -1;
+	time_format_rfc3339((time_t)t, out, 32);
+	return 0;
+}
+
+/* The CVE ids in s, comma-separated, into out. */
+void vcves_of(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	for (const char *p = s; p && (p = strcasestr(p, "cve-")); p += 4) {
+		size_t len = 4;
+		while (p[len] == '-' || (p[len] >= '0' && p[len] <= '9'))
+			len++;
+		if (len < 13 || k + len + 2 > n)
+			continue;
+		k += (size_t)snprintf(out + k, n - k, "%s%.*s", k ? "," : "", (int)len, p);
+	}
+	for (char *c = out; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+}
+
+int vcsv_open(const char *text, size_t len, FILE **in, struct csv_reader **cr, struct wr_err *e)
+{
+	*in = fmemopen((void *)text, len ? len : 1, "r");
+	*cr = *in ? csv_reader_new(*in, 0, 0) : NULL;
+	if (*cr)
+		return 0;
+	if (*in)
+		fclose(*in);
+	*in = NULL;
+	return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+}
+
+void vcsv_close(FILE *in, struct csv_reader *cr)
+{
+	csv_reader_free(cr);
+	if (in)
+		fclose(in);
+}
+
+static int row_error(struct vuln_import_result *r, long line, const char *msg)
+{
+	return json_array_append_new(r->errors, json_pack("{s:i, s:s}", "line", (int)line, "message", msg));
+}
+
+int vbatch_open(sqlite3 *db, const struct actor *a, const char *sha, const char *name,
+		const char *report, const char *date, struct vuln_import_result *r,
+		struct vbatch **out, struct wr_err *e)
+{
+	*out = NULL;
+	int after;
+	int rc = fixed_after(&after, e);
+	if (rc)
+		return rc;
+	struct vbatch *b = calloc(1, sizeof *b);
+	if (!b)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	b->db = db;
+	b->a = a;
+	b->r = r;
+	b->fixed_after = strcmp(report, "csv") ? after : 0;
+	snprintf(b->report, sizeof b->report, "%s", report);
+	time_format_rfc3339((time_t)time_now(), b->now, sizeof b->now);
+	/* A scan report is written in one transaction: with SQLite's default
+	 * cache (2 MiB) its pages spill to the WAL and are read back for every
+	 * index insert. 256 MiB for this import, given back at the close. */
+	sqlite3_stmt *st;
+	if (!db_prepare(db, "PRAGMA cache_size", &st, NULL)) {
+		b->cache = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -2000;
+		sqlite3_finalize(st);
+	}
+	sqlite3_exec(db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+	if ((rc = db_begin(db, e))) {
+		restore_cache(b);
+		free(b);
+		return rc;
+	}
+	rc = db_prepare(db, "SELECT count(*) FROM vuln_batches WHERE sha256 = ?1", &st, e);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+		r->already = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+		sqlite3_finalize(st);
+	}
+	if (!rc && r->already) {
+		db_rollback(db);
+		restore_cache(b);
+		free(b);
+		return 0;
+	}
+	if (!rc)
+		rc = vroute_build(db, &b->rt, e);
+	if (!rc)
+		rc = db_prepare(db, "INSERT INTO vuln_batches (sha256, name, report, report_date, rows, routed,"
+				    " imported_at) VALUES (?1, ?2, ?3, ?4, 0, 0, ?5)", &st, e);
+	if (!rc) {
+		const char *base = strrchr(name, '/');
+		sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, base ? base + 1 : name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, report, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, b->now, -1, SQLITE_STATIC);
+		rc = db_step_done(db, st, e);
+		b->id = r->batch = sqlite3_last_insert_rowid(db);
+	}
+	if (!rc)
+		rc = db_prepare(db, "INSERT INTO vuln_events (batch_id, seen_at, ip, port, hostname, asn, issue,"
+				    " cves, severity, org_id, asset_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+				&b->ev, e);
+	if (!rc)
+		rc = db_prepare(db, "SELECT status FROM findings WHERE org_id = ?1 AND ip = ?2 AND issue = ?3",
+				&b->find, e);
+	if (!rc)
+		rc = vfinding_prepare(db, &b->up, e);
+	if (rc)
+		return vbatch_close(b, rc, e);
+	*out = b;
+	return 0;
+}
+
+int vbatch_row(struct vbatch *b, const struct vrow *row, struct wr_err *e)
+{
+	struct vuln_import_result *r = b->r;
+	struct route_hit hit;
+	char host[256] = "";
+	int routed = 0;
+	if (*row->ip && (routed = vroute_addr(b->rt, row->ip, &hit)) < 0)
+		return row_error(r, row->line, "ip is not an address"), 0;
+	if (*row->host && vroute_canonical_host(row->host, host)) {
+		if (!*row->ip)
+			return row_error(r, row->line, "hostname is not a host name"), 0;
+		host[0] = '\0'; /* the address is what counts */
+	}
+	if (!*row->ip && !*host)
+		return row_error(r, row->line, "has neither ip nor hostname"), 0;
+	/* The address first; a host name routes when its address reaches nobody. */
+	if (!routed && *host)
+		routed = vroute_host(b->rt, host, &hit);
+	struct vrow v = *row;
+	v.host = host;
+	r->rows++;
+	sqlite3_stmt *ev = b->ev;
+	sqlite3_reset(ev);
+	sqlite3_bind_int64(ev, 1, b->id);
+	sqlite3_bind_text(ev, 2, v.seen, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ev, 3, v.ip, -1, SQLITE_STATIC);
+	if (v.port > 0)
+		sqlite3_bind_int(ev, 4, v.port);
+	else
+		sqlite3_bind_null(ev, 4);
+	db_bind_text_or_null(ev, 5, host);
+	db_bind_text_or_null(ev, 6, v.asn);
+	sqlite3_bind_text(ev, 7, v.issue, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ev, 8, v.cves, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ev, 9, v.severity, -1, SQLITE_STATIC);
+	if (routed) {
+		sqlite3_bind_int64(ev, 10, hit.org_id);
+		sqlite3_bind_int64(ev, 11, hit.asset_id);
+	} else {
+		sqlite3_bind_null(ev, 10);
+		sqlite3_bind_null(ev, 11);
+	}
+	if (sqlite3_step(ev) != SQLITE_DONE)
+		return db_fail(b->db, e);
+	if (!routed) {
+		r->unrouted++;
+		return 0;
+	}
+	r->routed++;
+	const char *key = *v.ip ? v.ip : host;
+	sqlite3_reset(b->find);
+	sqlite3_bind_int64(b->find, 1, hit.org_id);
+	sqlite3_bind_text(b->find, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(b->find, 3, v.issue, -1, SQLITE_STATIC);
+	int s = sqlite3_step(b->find);
+	const char *was = s == SQLITE_ROW ? (const char *)sqlite3_column_text(b->find, 0) : NULL;
+	if (s == SQLITE_DONE)
+		r->opened++;
+	else if (was && (!strcmp(was, "fixed") || !strcmp(was, "probably-fixed")))
+		r->reopened++; /* seen again after "fixed" */
+	else if (was)
+		r->refreshed++;
+	else
+		return db_fail(b->db, e);
+	vfinding_bind(b->up, &hit, key, &v, b->report, b->id, b->now);
+	return sqlite3_step(b->up) == SQLITE_DONE ? 0 : db_fail(b->db, e);
+}
+
+/* The open findings of this report that this batch did not see count one
+ * more miss; N misses in a row make them "probably fixed". */
+static int probably_fixed(struct vbatch *b, struct wr_err *e)
+{
+	if (!b->fixed_after)
+		return 0;
+	sqlite3_stmt *st;
+	int rc = db_prepare(b->db,
+			    "UPDATE findings SET missed = missed + 1 WHERE report = ?1"
+			    " AND status IN ('open','acknowledged') AND coalesce(last_batch, 0) <> ?2",
+			    &st, e);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, b->report, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, b->id);
+		rc = db_step_done(b->db, st, e);
+	}
+	if (!rc)
+		rc = db_prepare(b->db,
+				"UPDATE findings SET status = 'probably-fixed', updated_at = ?3 WHERE report = ?1"
+				" AND status IN ('open','acknowledged') AND missed >= ?2",
+				&st, e);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, b->report, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, b->fixed_after);
+		sqlite3_bind_text(st, 3, b->now, -1, SQLITE_STATIC);
+		rc = db_step_done(b->db, st, e);
+		b->r->probably_fixed = rc ? 0 : (size_t)sqlite3_changes(b->db);
+	}
+	return rc;
+}
+
+static int finish(struct vbatch *b, struct wr_err *e)
+{
+	struct vuln_import_result *r = b->r;
+	sqlite3_stmt *st;
+	int rc = probably_fixed(b, e);
+	if (!rc)
+		rc = vuln_notify(b->db, b->id, 0, &r->notices, e);
+	if (!rc)
+		rc = db_prepare(b->db, "UPDATE vuln_batches SET rows = ?2, routed = ?3 WHERE id = ?1", &st, e);
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, b->id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)r->rows);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)r->routed);
+		rc = db_step_done(b->db, st, e);
+	}
+	json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "report", b->report, "rows",
+			      (json_int_t)r->rows, "routed", (json_int_t)r->routed, "unrouted",
+			      (json_int_t)r->unrouted, "probably_fixed", (json_int_t)r->probably_fixed,
+			      "notices", (json_int_t)r->notices);
+	if (!rc)
+		rc = d ? journal_append(b->db, b->a->name, "vulns.import", "vuln_batch", b->id, d, e)
+		       : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	json_decref(d);
+	return rc ? rc : db_commit(b->db, e);
+}
+
+int vbatch_close(struct vbatch *b, int rc, struct wr_err *e)
+{
+	if (!b)
+		return rc;
+	sqlite3_finalize(b->ev);
+	sqlite3_finalize(b->find);
+	b->ev = b->find = NULL;
+	if (!rc)
+		rc = finish(b, e);
+	sqlite3_finalize(b->up);
+	if (rc)
+		db_rollback(b->db);
+	restore_cache(b);
+	vroute_free(b->rt);
+	free(b);
+	return rc;
+}
