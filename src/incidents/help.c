@@ -37,7 +37,7 @@ static int one_of(const char *s, const char *const set[])
  * its own organisation was asked to help with. */
 static void visible_sql(const struct actor *a, char *out, size_t n)
 {
-	char scope[200];
+	char scope[INC_SCOPE_MAX];
 	inc_scope_sql(a, scope, sizeof scope);
 	int64_t own = a->role == ROLE_SPOC ? a->org_id : a->role == ROLE_PROVIDER ? a->provider_id : 0;
 	snprintf(out, n, "((%s) OR h.helper_org_id = %lld)", scope, (long long)(own > 0 ? own : -1));
@@ -45,7 +45,7 @@ static void visible_sql(const struct actor *a, char *out, size_t n)
 
 static int query(sqlite3 *db, const char *where, int64_t param, json_t **items, struct wr_err *e)
 {
-	char sql[1400];
+	char sql[1400 + INC_SCOPE_MAX];
 	snprintf(sql, sizeof sql, "%s WHERE %s ORDER BY h.id", HELP_SQL, where);
 	return inc_rows(db, sql, param, 0, NULL, items, e);
 }
@@ -61,7 +61,7 @@ int incident_help_list(sqlite3 *db, const struct actor *a, int64_t id, json_t **
 int help_list_mine(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
 		   int64_t *next_cursor, struct wr_err *e)
 {
-	char vis[400], sql[1600];
+	char vis[INC_SCOPE_MAX + 100], sql[1600 + INC_SCOPE_MAX];
 	visible_sql(a, vis, sizeof vis);
 	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR h.id < ?1) ORDER BY h.id DESC LIMIT ?2",
 		 HELP_SQL, vis);
@@ -71,7 +71,7 @@ int help_list_mine(sqlite3 *db, const struct actor *a, int limit, int64_t cursor
 int help_get(sqlite3 *db, const struct actor *a, int64_t req, json_t **out, struct wr_err *e)
 {
 	*out = NULL;
-	char vis[400], where[480];
+	char vis[INC_SCOPE_MAX + 100], where[INC_SCOPE_MAX + 180];
 	visible_sql(a, vis, sizeof vis);
 	snprintf(where, sizeof where, "h.id = ?1 AND %s", vis);
 	json_t *items;
@@ -106,6 +106,8 @@ int incident_help_create(sqlite3 *db, const struct actor *a, int64_t id, const j
 		return rc;
 	int final = incident_status_final(json_string_value(json_object_get(inc, "status")));
 	json_decref(inc);
+	if ((rc = inc_party(db, a, id, e)))
+		return rc;
 	if (!scope_is_staff(a) && a->role != ROLE_SPOC)
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "the town's SPOC or the war room asks for help");
 	if (final)

@@ -12,8 +12,16 @@
 #include "store/scope.h"
 
 /* Which incidents the actor may see, as an SQL condition on table alias i
- * (only integers are written into it). */
+ * (only integers are written into it): those of its own town (a SPOC),
+ * those a client town shares with it (a provider, with the town's
+ * consent), and those whose request for help the town accepted from the
+ * actor's organisation (a responder). */
+#define INC_SCOPE_MAX 600
 void inc_scope_sql(const struct actor *a, char *out, size_t n);
+/* 0 when the actor is a party to incident id (the war room, the town's
+ * SPOC, a provider the town shares it with); 403 for a responder, who
+ * reads the incident and adds notes but does not act for the town. */
+int inc_party(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e);
 /* An optional or required RFC 3339 time field, normalised into out ("" when
  * absent). */
 int inc_time_field(const json_t *body, const char *key, int required, char out[32],

@@ -13,7 +13,8 @@
 #include "incidents/inc_internal.h"
 #include "store/db.h"
 
-void inc_scope_sql(const struct actor *a, char *out, size_t n)
+/* The parties' part of the scope (no responders). */
+static void party_sql(const struct actor *a, char *out, size_t n)
 {
 	if (scope_is_staff(a))
 		snprintf(out, n, "1");
@@ -22,11 +23,41 @@ void inc_scope_sql(const struct actor *a, char *out, size_t n)
 	else if (a->role == ROLE_PROVIDER)
 		/* A provider sees only what a client town chose to share with it. */
 		snprintf(out, n,
-			 "i.consent_provider = 1 AND i.org_id IN (SELECT org_id FROM provider_clients"
-			 " WHERE provider_id = %lld)",
+			 "(i.consent_provider = 1 AND i.org_id IN (SELECT org_id FROM provider_clients"
+			 " WHERE provider_id = %lld))",
 			 (long long)a->provider_id);
 	else
 		snprintf(out, n, "0");
+}
+
+void inc_scope_sql(const struct actor *a, char *out, size_t n)
+{
+	char party[300];
+	party_sql(a, party, sizeof party);
+	int64_t own = a->role == ROLE_SPOC ? a->org_id : a->role == ROLE_PROVIDER ? a->provider_id : 0;
+	if (own <= 0) {
+		snprintf(out, n, "%s", party);
+		return;
+	}
+	/* A responder sees the incident once the town accepted its help (and
+	 * keeps it when that request is closed). */
+	snprintf(out, n,
+		 "(%s OR i.id IN (SELECT incident_id FROM incident_help_requests WHERE helper_org_id = %lld"
+		 " AND accepted_by IS NOT NULL AND status IN ('accepted','closed')))",
+		 party, (long long)own);
+}
+
+int inc_party(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e)
+{
+	char party[300], sql[400];
+	party_sql(a, party, sizeof party);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM incidents i WHERE i.id = ?1 AND %s", party);
+	int64_t n = 0;
+	int rc = db_query_int(db, sql, id, &n, e);
+	if (rc)
+		return rc;
+	return n ? 0 : wr_err_set(e, WR_EFORBIDDEN, NULL,
+				  "a responder reads the incident and adds notes; the town and the war room act");
 }
 
 int inc_time_field(const json_t *body, const char *key, int required, char out[32],
@@ -268,7 +299,7 @@ static json_t *reports_of(sqlite3 *db, int64_t id)
 int incident_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
 {
 	*out = NULL;
-	char scope[200], sql[1024];
+	char scope[INC_SCOPE_MAX], sql[1024 + INC_SCOPE_MAX];
 	inc_scope_sql(a, scope, sizeof scope);
 	snprintf(sql, sizeof sql, "%s WHERE i.id = ?1 AND %s", INCIDENT_SQL, scope);
 	sqlite3_stmt *st;
@@ -319,7 +350,7 @@ int inc_page(sqlite3 *db, const struct actor *a, const char *sql, int limit, int
 int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
 		  int64_t *next_cursor, struct wr_err *e)
 {
-	char scope[200], sql[1024];
+	char scope[INC_SCOPE_MAX], sql[1024 + INC_SCOPE_MAX];
 	inc_scope_sql(a, scope, sizeof scope);
 	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR i.id < ?1) ORDER BY i.id DESC LIMIT ?2",
 		 INCIDENT_SQL, scope);
@@ -405,7 +436,7 @@ int incident_add_report(sqlite3 *db, const struct actor *a, int64_t id, const js
 	if (strcmp(kind, "nis2-early-warning") && strcmp(kind, "nis2-notification") &&
 	    strcmp(kind, "nis2-final") && strcmp(kind, "gdpr"))
 		return wr_err_set(e, WR_EINVAL, "kind", "is not nis2-early-warning, nis2-notification, nis2-final or gdpr");
-	if ((rc = inc_begin(db, a, id, 0, status, e)))
+	if ((rc = inc_party(db, a, id, e)) || (rc = inc_begin(db, a, id, 0, status, e)))
 		return rc;
 	time_format_rfc3339((time_t)time_now(), now, sizeof now);
 	sqlite3_stmt *st;

@@ -13,7 +13,7 @@
 int incident_add_relations(sqlite3 *db, const struct actor *a, int64_t id, json_t *o,
 			   struct wr_err *e)
 {
-	char scope[200], sql[700];
+	char scope[INC_SCOPE_MAX], sql[700 + INC_SCOPE_MAX];
 	inc_scope_sql(a, scope, sizeof scope);
 	json_t *links, *dups;
 	snprintf(sql, sizeof sql,

@@ -69,7 +69,9 @@ static int open_for_change(sqlite3 *db, const struct actor *a, int64_t id, int p
 	if (rc)
 		return rc;
 	const char *status = json_string_value(json_object_get(*inc, "status"));
-	if (!scope_is_staff(a) && a->role != ROLE_SPOC && !(providers_too && a->role == ROLE_PROVIDER))
+	if ((rc = inc_party(db, a, id, e)))
+		;
+	else if (!scope_is_staff(a) && a->role != ROLE_SPOC && !(providers_too && a->role == ROLE_PROVIDER))
 		rc = wr_err_set(e, WR_EFORBIDDEN, NULL, "the war room or the town's SPOC changes tasks");
 	else if (incident_status_final(status))
 		rc = wr_err_set(e, WR_ECONFLICT, "status", "the incident is %s: its tasks no longer change",
@@ -99,7 +101,7 @@ static int check_assignee(sqlite3 *db, int64_t id, const char *name, struct wr_e
 	sqlite3_finalize(st);
 	if (!found)
 		return wr_err_set(e, WR_EINVAL, "assignee", "is not an active account");
-	char scope[200], sql[400];
+	char scope[INC_SCOPE_MAX], sql[400 + INC_SCOPE_MAX];
 	inc_scope_sql(&u, scope, sizeof scope);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM incidents i WHERE i.id = ?1 AND %s", scope);
 	int64_t sees = 0;

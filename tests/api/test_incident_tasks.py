@@ -232,6 +232,22 @@ class IncidentWork(ServerTestCase):
         self.assertHidden(path, "spoc_leuven")
         r = self.c["spoc_gent"].post(req + "/status", {"status": "accepted"})
         self.assertEqual((r.json["status"], r.json["accepted_by"]), ("accepted", "spoc_gent"))
+        # Accepted, the responder sees that incident (not the war room's internal notes) and
+        # writes notes on it, but does not act for the town; other towns still see nothing.
+        self.assertStatus(self.c["analyst"].post(path + "/notes", {"text": "internal: VPN suspected",
+                                                                     "internal": True}), 201)
+        self.assertStatus(self.c["spoc_leuven"].get(path), 200)
+        self.assertNotIn("VPN suspected", "\n".join(t or "" for t in self.timeline("spoc_leuven", path)))
+        self.assertStatus(self.c["spoc_leuven"].post(path + "/notes", {"text": "image of fs01 taken"}), 201)
+        self.assertIn("image of fs01 taken", self.timeline("spoc_gent", path))
+        self.assertIn("internal: VPN suspected", self.timeline("analyst", path))
+        self.assertError(self.c["spoc_leuven"].post(path + "/reports", {"kind": "gdpr", "content": "x"}),
+                         403, "forbidden")
+        self.assertError(self.c["spoc_leuven"].post(path + "/help-requests",
+                                                    {"kind": "legal", "description": "x"}), 403, "forbidden")
+        listed = [i["id"] for i in items_of(self.c["spoc_leuven"].get("/api/v1/incidents"))]
+        self.assertIn(int(path.rsplit("/", 1)[1]), listed)
+        self.assertHidden(path, "spoc_antwerpen")
         self.assertError(self.c["analyst"].post(req + "/status", {"status": "offered", "helper_org_id": self.helper_id}),
                          409, "conflict")
         self.assertError(self.c["spoc_leuven"].post(req + "/status", {"status": "closed"}), 403, "forbidden")
