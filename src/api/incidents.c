@@ -8,13 +8,43 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef int (*incident_change_fn)(sqlite3 *, const struct actor *, int64_t, const json_t *,
 				  json_t **, struct wr_err *);
 
+/* GET /api/v1/incidents?status=&org=&clock=overdue */
 void api_incidents_list(struct http_req *rq, struct http_resp *rs)
 {
-	api_list_reply(rq, rs, 50, 500, incident_list);
+	int limit;
+	int64_t cursor, next;
+	json_t *items;
+	struct wr_err e = {0};
+	struct incident_filter f = {0};
+	if (api_paging(rq, rs, 50, 500, &limit, &cursor))
+		return;
+	const char *status = http_query(rq, "status"), *org = http_query(rq, "org"), *clock = http_query(rq, "clock");
+	f.status = status && *status ? status : NULL;
+	if (org && *org) {
+		char *end;
+		long long v = strtoll(org, &end, 10);
+		if (*end || v <= 0) {
+			api_error_simple(rs, WR_EINVAL, "org", "must be an organisation id");
+			return;
+		}
+		f.org_id = v;
+	}
+	if (clock && *clock) {
+		if (strcmp(clock, "overdue")) {
+			api_error_simple(rs, WR_EINVAL, "clock", "must be overdue");
+			return;
+		}
+		f.overdue = 1;
+	}
+	if (incident_list_filtered(rq->db, &rq->actor, &f, limit, cursor, &items, &next, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, api_page(items, next));
 }
 
 void api_incidents_create(struct http_req *rq, struct http_resp *rs)
@@ -48,6 +78,11 @@ static void change(struct http_req *rq, struct http_resp *rs, incident_change_fn
 		api_error(rs, &e);
 	else
 		api_reply(rs, status, out);
+}
+
+void api_incidents_patch(struct http_req *rq, struct http_resp *rs)
+{
+	change(rq, rs, incident_update, 200);
 }
 
 void api_incidents_status(struct http_req *rq, struct http_resp *rs)

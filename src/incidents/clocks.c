@@ -46,6 +46,17 @@ static int64_t submitted(const json_t *reports, const char *kind)
 	return 0;
 }
 
+/* The clock's kind as the API names it (the report recorded against it is
+ * `report`). */
+static const char *clock_kind(const char *report)
+{
+	if (!strcmp(report, "nis2-final"))
+		return "nis2-final-report";
+	if (!strcmp(report, "gdpr"))
+		return "gdpr-notification";
+	return report;
+}
+
 static json_t *legal_clock(const char *name, const char *kind, int64_t due, int64_t done, int64_t now)
 {
 	char d[32] = "", s[32] = "";
@@ -54,8 +65,9 @@ static json_t *legal_clock(const char *name, const char *kind, int64_t due, int6
 	if (done)
 		time_format_rfc3339((time_t)done, s, sizeof s);
 	const char *state = done ? "done" : !due ? "waiting" : now > due ? "overdue" : "due";
-	return json_pack("{s:s, s:s, s:s?, s:s, s:s?}", "name", name, "report", kind, "due",
-			 due ? d : NULL, "state", state, "submitted_at", done ? s : NULL);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s?}", "kind", clock_kind(kind), "name", name,
+			 "report", kind, "due", due ? d : NULL, "due_at", due ? d : NULL, "state", state,
+			 "submitted_at", done ? s : NULL);
 }
 
 json_t *incident_clocks(int64_t aware, int personal_data, const json_t *reports, int64_t now)

@@ -22,6 +22,9 @@ void inc_scope_sql(const struct actor *a, char *out, size_t n);
  * SPOC, a provider the town shares it with); 403 for a responder, who
  * reads the incident and adds notes but does not act for the town. */
 int inc_party(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e);
+/* Moments are not in the future and come in order occurred <= detected <=
+ * aware ("" unknown); 422 naming the field otherwise. */
+int inc_moments_check(const char *occurred, const char *detected, const char *aware, struct wr_err *e);
 /* An optional or required RFC 3339 time field, normalised into out ("" when
  * absent). */
 int inc_time_field(const json_t *body, const char *key, int required, char out[32],

@@ -76,6 +76,26 @@ int inc_time_field(const json_t *body, const char *key, int required, char out[3
 	return 0;
 }
 
+/* Moments are not in the future (a few minutes of clock skew allowed) and
+ * come in order: occurred <= detected <= aware; "" is unknown. */
+int inc_moments_check(const char *occurred, const char *detected, const char *aware, struct wr_err *e)
+{
+	const char *names[] = {"occurred_at", "detected_at", "aware_at"};
+	const char *v[] = {occurred, detected, aware};
+	int64_t t[3] = {0, 0, 0}, now = time_now();
+	for (int i = 0; i < 3; i++) {
+		if (!v[i] || !*v[i] || time_parse_rfc3339(v[i], &t[i]))
+			continue;
+		if (t[i] > now + 300)
+			return wr_err_set(e, WR_EINVAL, names[i], "lies in the future");
+		for (int j = 0; j < i; j++)
+			if (t[j] && t[j] > t[i])
+				return wr_err_set(e, WR_EINVAL, names[i], "is before %s: occurred <= detected <= aware",
+						  names[j]);
+	}
+	return 0;
+}
+
 int inc_timeline_add(sqlite3 *db, int64_t id, const char *actor, const char *kind,
 			const char *text, int internal, const char *now, struct wr_err *e)
 {
@@ -191,6 +211,8 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 		return rc;
 	if (!*title || strlen(title) > 200)
 		return wr_err_set(e, WR_EINVAL, "title", "must have 1 to 200 characters");
+	if ((rc = inc_moments_check(occurred, detected, aware, e)))
+		return rc;
 	if (!incident_taxonomy_valid(cat, type))
 		return wr_err_set(e, WR_EINVAL, "type",
 				  "%s / %s is not a category and type of the reference taxonomy "
@@ -347,14 +369,61 @@ int inc_page(sqlite3 *db, const struct actor *a, const char *sql, int limit, int
 	return db_page(db, st, limit, conv, items, next_cursor, e);
 }
 
+/* An open incident with a legal clock past due and no report recorded for
+ * it (the same rules as incident_clocks; the final report's month clamps
+ * to the month's last day: the earlier of SQLite's '+1 month' and the last
+ * day of the next month, time of day kept). ?3 is now. */
+#define NO_REPORT(kind) " NOT EXISTS (SELECT 1 FROM incident_reports r WHERE r.incident_id = i.id AND r.kind = '" kind "')"
+#define OVERDUE_SQL                                                                                        \
+	" i.status NOT IN ('closed','rejected','duplicate') AND ("                                         \
+	" (" NO_REPORT("nis2-early-warning") " AND unixepoch(i.aware_at) + 86400 < ?3)"                    \
+	" OR (" NO_REPORT("nis2-notification") " AND unixepoch(i.aware_at) + 259200 < ?3)"                 \
+	" OR (i.personal_data = 1 AND" NO_REPORT("gdpr") " AND unixepoch(i.aware_at) + 259200 < ?3)"        \
+	" OR (" NO_REPORT("nis2-final") " AND EXISTS (SELECT 1 FROM incident_reports r WHERE"              \
+	"  r.incident_id = i.id AND r.kind = 'nis2-notification' AND unixepoch(min(datetime(r.submitted_at,"  \
+	"  '+1 month'), date(r.submitted_at, 'start of month', '+2 months', '-1 day') || ' ' ||"          \
+	"  time(r.submitted_at))) < ?3)))"
+
+int incident_list_filtered(sqlite3 *db, const struct actor *a, const struct incident_filter *f, int limit,
+			   int64_t cursor, json_t **items, int64_t *next_cursor, struct wr_err *e)
+{
+	static const char *const statuses[] = {"reported", "triaged", "contained", "eradicated", "recovered",
+					       "closed", "rejected", "duplicate", NULL};
+	int known = !f->status;
+	for (int i = 0; f->status && statuses[i]; i++)
+		known |= !strcmp(f->status, statuses[i]);
+	if (!known)
+		return wr_err_set(e, WR_EINVAL, "status", "is not reported, triaged, contained, eradicated, recovered,"
+				  " closed, rejected or duplicate");
+	char scope[INC_SCOPE_MAX], sql[2048 + INC_SCOPE_MAX], org[48] = "";
+	inc_scope_sql(a, scope, sizeof scope);
+	if (f->org_id)
+		snprintf(org, sizeof org, " AND i.org_id = %lld", (long long)f->org_id);
+	snprintf(sql, sizeof sql,
+		 "%s WHERE %s%s AND (?4 IS NULL OR i.status = ?4)%s AND (?1 = 0 OR i.id < ?1)"
+		 " ORDER BY i.id DESC LIMIT ?2",
+		 INCIDENT_SQL, scope, org, f->overdue ? " AND" OVERDUE_SQL : "");
+	*items = NULL;
+	*next_cursor = 0;
+	if (a->role == ROLE_VIEWER)
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "a viewer sees figures only");
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, cursor);
+	sqlite3_bind_int(st, 2, limit + 1);
+	if (f->overdue)
+		sqlite3_bind_int64(st, 3, time_now());
+	db_bind_text_or_null(st, 4, f->status);
+	return db_page(db, st, limit, row_json, items, next_cursor, e);
+}
+
 int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
 		  int64_t *next_cursor, struct wr_err *e)
 {
-	char scope[INC_SCOPE_MAX], sql[1024 + INC_SCOPE_MAX];
-	inc_scope_sql(a, scope, sizeof scope);
-	snprintf(sql, sizeof sql, "%s WHERE %s AND (?1 = 0 OR i.id < ?1) ORDER BY i.id DESC LIMIT ?2",
-		 INCIDENT_SQL, scope);
-	return inc_page(db, a, sql, limit, cursor, row_json, items, next_cursor, e);
+	struct incident_filter none = {0};
+	return incident_list_filtered(db, a, &none, limit, cursor, items, next_cursor, e);
 }
 
 int inc_begin(sqlite3 *db, const struct actor *a, int64_t id, int staff_only, char status[16],

@@ -48,6 +48,20 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 int incident_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e);
 int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
 		  int64_t *next_cursor, struct wr_err *e);
+/* The list narrowed: status (NULL: any), org_id (0: any), overdue (open
+ * incidents with a legal clock past due and its report not recorded). */
+struct incident_filter {
+	const char *status;
+	int64_t org_id;
+	int overdue;
+};
+int incident_list_filtered(sqlite3 *db, const struct actor *a, const struct incident_filter *f, int limit,
+			   int64_t cursor, json_t **items, int64_t *next_cursor, struct wr_err *e);
+/* Corrects or completes the facts (title, description, moments, category
+ * and type, severity, tlp, the four flags, impact): the town's SPOC or the
+ * war room, not once the incident is over; checked as a report is. */
+int incident_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body, json_t **out,
+		    struct wr_err *e);
 /* {"status", "duplicate_of", "note"}: staff (a town can only report). */
 int incident_set_status(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
 			json_t **out, struct wr_err *e);

@@ -65,6 +65,58 @@ class Incidents(ServerTestCase):
         r = self.c["spoc_gent"].post("/api/v1/incidents", dict(RANSOM, type="ddos"))
         self.assertError(r, 422, "invalid", field="type")
 
+    def test_patch_filters_and_moments(self):
+        import datetime
+        self.set_clock(0)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        stamp = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")
+        g = self.c["spoc_gent"]
+        # moments: not in the future, in order occurred <= detected <= aware
+        r = g.post("/api/v1/incidents", dict(RANSOM, aware_at=stamp(now + datetime.timedelta(days=1))))
+        self.assertError(r, 422, "invalid", field="aware_at")
+        r = g.post("/api/v1/incidents", dict(RANSOM, occurred_at="2026-11-28T04:00:00Z",
+                                             detected_at="2026-11-28T03:00:00Z"))
+        self.assertError(r, 422, "invalid", field="detected_at")
+        old = g.post("/api/v1/incidents", dict(RANSOM, title="Old, clocks overdue")).json
+        fresh = g.post("/api/v1/incidents", dict(RANSOM, title="Fresh", personal_data=False,
+                                                 aware_at=stamp(now - datetime.timedelta(hours=1)))).json
+        kinds = {c["kind"]: c for c in old["clocks"]}
+        self.assertEqual(set(kinds), {"nis2-early-warning", "nis2-notification", "nis2-final-report",
+                                      "gdpr-notification"})
+        self.assertEqual(kinds["nis2-early-warning"]["due_at"], "2026-11-29T03:10:00Z")
+        # the list narrowed by clock, status and town
+        ids = lambda q, who="analyst": [i["id"] for i in items_of(self.c[who].get("/api/v1/incidents" + q))]
+        self.assertIn(old["id"], ids("?clock=overdue"))
+        self.assertNotIn(fresh["id"], ids("?clock=overdue"))
+        self.assertIn(old["id"], ids("?clock=overdue", "spoc_gent"))
+        self.assertNotIn(old["id"], ids("?org=%d" % self.antwerpen["id"]))
+        self.assertIn(old["id"], ids("?org=%d&status=reported" % self.gent["id"]))
+        self.assertNotIn(old["id"], ids("?status=triaged"))
+        self.assertError(self.c["analyst"].get("/api/v1/incidents?status=done"), 422, "invalid", field="status")
+        self.assertError(self.c["analyst"].get("/api/v1/incidents?clock=soon"), 422, "invalid", field="clock")
+        # the reports recorded, the old incident is no longer overdue (the final report waits a month)
+        for kind in ("nis2-early-warning", "nis2-notification", "gdpr"):
+            self.assertStatus(g.post("/api/v1/incidents/%d/reports" % old["id"], {"kind": kind, "content": "sent"}), 201)
+        self.assertNotIn(old["id"], ids("?clock=overdue"))
+        # corrections after the report: the town or the war room, checked as a report is
+        path = "/api/v1/incidents/%d" % fresh["id"]
+        r = g.patch(path, {"description": "Also the backups of fs02", "personal_data": True,
+                           "impact": {"services_down": ["e-loket", "burgerzaken"]}})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["description"], "Also the backups of fs02")
+        self.assertIn("gdpr-notification", [c["kind"] for c in r.json["clocks"]])
+        self.assertEqual(r.json["impact"]["services_down"], ["e-loket", "burgerzaken"])
+        tl = [t["text"] for t in items_of(g.get(path + "/timeline"))]
+        self.assertIn("changed: description personal_data impact", tl)
+        self.assertError(self.c["spoc_antwerpen"].patch(path, {"title": "x"}), 404, "not_found")
+        self.assertError(self.c["prov"].patch(path, {"title": "x"}), 404, "not_found")
+        self.assertError(g.patch(path, {"type": "ddos"}), 422, "invalid", field="type")
+        self.assertError(g.patch(path, {"colour": "red"}), 422, "invalid", field="colour")
+        self.assertError(g.patch(path, {"detected_at": stamp(now)}), 422, "invalid", field="aware_at")
+        self.assertEqual(g.get(path).json["severity"], "critical")  # nothing of a refused change stored
+        self.assertStatus(self.c["analyst"].post(path + "/status", {"status": "rejected"}), 200)
+        self.assertError(g.patch(path, {"title": "too late"}), 409, "conflict", field="status")
+
     def test_status_clocks_reports_timeline(self):
         self.set_clock(0)
         inc = self.c["analyst"].post("/api/v1/incidents", dict(RANSOM, org_id=self.gent["id"])).json
