@@ -82,4 +82,19 @@ void comms_attachments_free(struct mail_attachment *v, size_t n);
 int comms_attachment_data(sqlite3 *db, const struct actor *a, int64_t advisory_id, int64_t id,
 			  struct mail_attachment *out, struct wr_err *e);
 
+/* A message warroom writes itself from a fixed template (no four eyes):
+ * an advisory by "warroom", sending, e-mailed to the active contacts of
+ * town org_id whose role is in roles ("spoc,deputy") and, in copy, to the
+ * SPOC, deputy and IT lead of the organisations in copy_orgs_json (NULL:
+ * none). Acknowledgement asked when ack_deadline is set. Inside the
+ * caller's transaction; *adv the advisory's id. */
+struct comms_system_msg {
+	const char *title, *body, *tlp, *severity, *kind;
+	int64_t org_id;
+	const char *roles;
+	const char *copy_orgs_json;
+	const char *ack_deadline;
+};
+int comms_system_message(sqlite3 *db, const struct comms_system_msg *m, int64_t *adv, struct wr_err *e);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/timeutil.h"
+#include "comms/comms.h"
 #include "store/db.h"
 
 #define MAX_LISTED 200 /* a longer list points to the portal */
@@ -214,59 +215,18 @@ static int notice(sqlite3 *db, int64_t batch, int64_t org, const char *report, c
 	time_format_rfc3339((time_t)due, due_s, sizeof due_s);
 	snprintf(title, sizeof title, "%s: %d vulnerabilit%s on your systems (%s)", ticket, n,
 		 n == 1 ? "y" : "ies", report);
-	char audience[64];
-	snprintf(audience, sizeof audience, "{\"orgs\":[%lld]}", (long long)org);
-	if (!rc)
-		rc = db_prepare(db,
-				"INSERT INTO advisories (title, body, tlp, severity, kind, audience, ack_required,"
-				" ack_deadline, status, author, approver, created_at, updated_at, approved_at)"
-				" VALUES (?1, ?2, 'AMBER', ?3, 'advisory', ?4, 1, ?5, 'sending', 'warroom',"
-				" 'warroom', ?6, ?6, ?6)",
-				&st, e);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, title, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, body.ptr, (int)body.len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, severity, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, audience, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, due_s, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, nows, -1, SQLITE_STATIC);
-		rc = db_step_done(db, st, e);
-	}
-	int64_t adv = sqlite3_last_insert_rowid(db);
 	char *prov = rc ? NULL : json_dumps(providers, JSON_COMPACT);
 	if (!rc && !prov)
 		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	/* The town's SPOC and deputy; in copy the contacts of the providers
-	 * that manage a concerned asset. */
+	/* The town's SPOC and deputy; in copy the providers that manage a
+	 * concerned asset. */
+	int64_t adv = 0;
+	struct comms_system_msg m = {.title = title, .body = body.ptr, .tlp = "AMBER", .severity = severity,
+				     .kind = "advisory", .org_id = org, .roles = "spoc,deputy",
+				     .copy_orgs_json = prov, .ack_deadline = due_s};
 	if (!rc)
-		rc = db_prepare(db,
-				"INSERT INTO deliveries (advisory_id, org_id, contact_id, name, role, channel,"
-				" address, message_id, status, next_attempt_at)"
-				" SELECT ?1, ?2, c.id, c.name, c.role, 'email', c.email,"
-				" printf('<wr-%d-%d-%s@warroom>', ?1, c.id, ?3), 'queued', ?4 FROM contacts c"
-				" WHERE c.active = 1 AND coalesce(c.email, '') <> '' AND ((c.org_id = ?2 AND"
-				" c.role IN ('spoc','deputy')) OR (c.org_id IN (SELECT value FROM json_each(?5))"
-				" AND c.role IN ('spoc','deputy','it-lead')))",
-				&st, e);
-	if (!rc) {
-		char salt[17];
-		unsigned char r[8];
-		randombytes_buf(r, sizeof r);
-		sodium_bin2hex(salt, sizeof salt, r, sizeof r);
-		sqlite3_bind_int64(st, 1, adv);
-		sqlite3_bind_int64(st, 2, org);
-		sqlite3_bind_text(st, 3, salt, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, nows, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, prov, -1, SQLITE_STATIC);
-		rc = db_step_done(db, st, e);
-	}
+		rc = comms_system_message(db, &m, &adv, e);
 	free(prov);
-	/* Nobody to write to: the notice stands, sent to no one (coverage). */
-	if (!rc && sqlite3_changes(db) == 0 &&
-	    !(rc = db_prepare(db, "UPDATE advisories SET status = 'sent' WHERE id = ?1", &st, e))) {
-		sqlite3_bind_int64(st, 1, adv);
-		rc = db_step_done(db, st, e);
-	}
 	if (!rc)
 		rc = db_prepare(db,
 				"INSERT INTO vuln_notices (batch_id, org_id, advisory_id, ticket, findings,"
