@@ -49,6 +49,7 @@ int cmd_import_intel(struct cli *c, int argc, char **argv);
 int cli_load_warninglists(struct cli *c, sqlite3 *db, const char *path);
 int cmd_pack_key(struct cli *c, int argc, char **argv);
 int cmd_programme(struct cli *c, int argc, char **argv);
+int cmd_incidents(struct cli *c, int argc, char **argv);
 int cli_is_intel_export(const char *kind);
 int cmd_export_intel(struct cli *c, int argc, char **argv);
 

@@ -27,6 +27,7 @@ static const struct {
 	{"pack", cmd_pack, "pack keygen|sign|verify ...               signed indicator packs"},
 	{"vulns", cmd_vulns, "vulns route FILE.csv       where each row of a scan report would go"},
 	{"programme", cmd_programme, "programme reminders       prepare tomorrow's session reminders"},
+	{"incidents", cmd_incidents, "incidents reminders       send the legal clocks' reminders due"},
 	{"pack-key", cmd_pack_key, "pack-key                  the war room's public pack key (for the towns)"},
 };
 

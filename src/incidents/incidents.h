@@ -123,4 +123,9 @@ int incident_export(sqlite3 *db, const struct actor *a, int64_t id, const char *
 int incidents_due(sqlite3 *db, const struct actor *a, int hours, json_t **items,
 		  struct wr_err *e);
 
+/* Sends the reminders of the legal clocks that are due at now (half of a
+ * clock's time, nine tenths, overdue; each once) to the towns' SPOCs and
+ * deputies through the communications engine; *sent how many. */
+int incident_reminders_due(sqlite3 *db, int64_t now, int *sent, struct wr_err *e);
+
 #endif

@@ -2,11 +2,13 @@
 #include "auth/password.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "incidents/incidents.h"
 #include "programme/sessions.h"
 #include "store/db.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -17,6 +19,16 @@ struct job {
 	int (*run)(sqlite3 *db, struct wr_err *e); /* work in C */
 	time_t next;
 };
+
+/* The reminders of the incidents' legal clocks that are due. */
+static int clock_reminders(sqlite3 *db, struct wr_err *e)
+{
+	int n = 0;
+	int rc = incident_reminders_due(db, time_now(), &n, e);
+	if (!rc && n)
+		log_info("jobs: %d clock reminder%s sent", n, n == 1 ? "" : "s");
+	return rc;
+}
 
 /* Tomorrow's information-session reminders, prepared for approval. */
 static int session_reminders(sqlite3 *db, struct wr_err *e)
@@ -36,6 +48,7 @@ static struct job jobs[] = {
 	{"sessions.sweep", 600, "DELETE FROM sessions WHERE expires_at < unixepoch()", NULL, 0},
 	{"wal.checkpoint", 300, "PRAGMA wal_checkpoint(PASSIVE)", NULL, 0},
 	{"programme.reminders", 3600, NULL, session_reminders, 0},
+	{"incidents.reminders", 300, NULL, clock_reminders, 0},
 };
 #define N_JOBS (sizeof jobs / sizeof jobs[0])
 
@@ -59,10 +72,12 @@ static void *scheduler(void *arg)
 		time_t now = time(NULL), soonest = now + 3600;
 		uint64_t n_due = 0;
 		for (size_t i = 0; i < N_JOBS; i++)
-			if (jobs[i].next <= now)
+			if (jobs[i].every && jobs[i].next <= now)
 				n_due++;
 		atomic_store(&due, n_due);
 		for (size_t i = 0; i < N_JOBS && !stopping; i++) {
+			if (!jobs[i].every)
+				continue; /* switched off */
 			if (jobs[i].next <= now) {
 				pthread_mutex_unlock(&lock);
 				struct wr_err e = {0};
@@ -85,13 +100,23 @@ static void *scheduler(void *arg)
 
 int jobs_start(const char *db_path, struct wr_err *e)
 {
+	/* WARROOM_REMINDER_INTERVAL: seconds between the reminder jobs' runs
+	 * (0: not run by the server; tests run them with the CLI). */
+	const char *ri = getenv("WARROOM_REMINDER_INTERVAL");
+	char *end = NULL;
+	long every = ri && *ri ? strtol(ri, &end, 10) : -1;
+	if (ri && *ri && (*end || every < 0 || every > 86400))
+		return wr_err_set(e, WR_EINVAL, "WARROOM_REMINDER_INTERVAL", "must be 0 to 86400 seconds");
 	int rc = db_open(db_path, 0, &jobs_db, e);
 	if (rc)
 		return rc;
 	stopping = 0;
 	time_t now = time(NULL);
-	for (size_t i = 0; i < N_JOBS; i++)
+	for (size_t i = 0; i < N_JOBS; i++) {
 		jobs[i].next = now + 5;
+		if (jobs[i].run && every >= 0)
+			jobs[i].every = (int)every;
+	}
 	if (pthread_create(&thread, NULL, scheduler, NULL)) {
 		db_close(jobs_db);
 		return wr_err_set(e, WR_EINTERNAL, "", "cannot start the job scheduler");

@@ -23,6 +23,7 @@ static const char *const migrations[] = {
 	"sql/012_comms_escalation.sql",
 	"sql/011_incident_tasks.sql",
 	"sql/010_vuln_ops.sql",
+	"sql/014_incident_reminders.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
