@@ -418,8 +418,37 @@ static void dom_check(struct scanner *sc, uint64_t h, const unsigned char *p, si
 	probe(sc, f, p + a, b - a, mask, 1, p, ts, te);
 }
 
+/* Bits 8k+7 set where byte k of w is '.' (exact: no carry between bytes). */
+static inline uint64_t dots8(uint64_t w)
+{
+	uint64_t x = w ^ 0x2e2e2e2e2e2e2e2eull, lo = 0x7f7f7f7f7f7f7f7full;
+	return ~(((x & lo) + lo) | x | lo);
+}
+
+/* The last '.' in p[s..j), 8 bytes at a time: its index, or SIZE_MAX. */
+static inline size_t last_dot(const unsigned char *p, size_t s, size_t j)
+{
+	for (; j - s >= 8; j -= 8) {
+		uint64_t z = dots8(match_load8(p + j - 8));
+		if (z)
+			return j - 8 + (size_t)(63 - __builtin_clzll(z)) / 8;
+	}
+	if (j == s)
+		return SIZE_MAX;
+	if (j >= 8) {
+		/* The 8 bytes ending at j, without those before s. */
+		uint64_t z = dots8(match_load8(p + j - 8)) & (~0ull << (8 * (8 - (j - s))));
+		return z ? j - 8 + (size_t)(63 - __builtin_clzll(z)) / 8 : SIZE_MAX;
+	}
+	while (j-- > s)
+		if (p[j] == '.')
+			return j;
+	return SIZE_MAX;
+}
+
 /* A host-name run p[s..e) with a dot: the token stripped of '.' and '-' at
- * both ends, then the token and every suffix after a dot, right to left. */
+ * both ends, then the token and every suffix after a dot, right to left,
+ * hashed one label at a time (match_dom_hash). */
 static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t e)
 {
 	while (e > s && (p[e - 1] == '.' || p[e - 1] == '-'))
@@ -430,19 +459,18 @@ static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t
 		return;
 	int max = sc->m->max_labels, dots = 0;
 	uint64_t h = MATCH_SEED;
-	for (size_t j = e; j-- > s;) {
-		unsigned char c = p[j];
-		if (c == '.') {
-			dots++;
-			if (dots >= 2)
-				dom_check(sc, h, p, j + 1, e, s, e, 0);
-			if (dots >= max)
-				return;
-		}
-		h = match_step(h, c);
+	size_t b = e;
+	for (size_t j = e; (j = last_dot(p, s, j)) != SIZE_MAX;) {
+		h = match_dom_step(h, match_label(p, j + 1, b));
+		b = j;
+		dots++;
+		if (dots >= 2)
+			dom_check(sc, h, p, j + 1, e, s, e, 0);
+		if (dots >= max)
+			return;
 	}
 	if (dots >= 1)
-		dom_check(sc, h, p, s, e, s, e, 1);
+		dom_check(sc, match_dom_step(h, match_label(p, s, b)), p, s, e, s, e, 1);
 }
 
 static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_t b)

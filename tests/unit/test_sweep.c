@@ -139,6 +139,56 @@ static void test_domains(void **state)
 	EXPECT(iocs, "user@bad.com\n", "1:bad.com ");
 }
 
+/* Domains are hashed a label and 8 bytes at a time: labels of every
+ * length around a word, in any case, at every offset from the start of
+ * the buffer (where the last word of a label is read byte by byte). */
+static void test_domain_labels(void **state)
+{
+	(void)state;
+	const char *iocs = "a.bc\nabcdefgh.ijklmnop.com\nabcdefghi.x.org\n"
+			   "abcdefghijklmnopq.abcdefghijklmnopqrstuvwx.net\n";
+	static const struct {
+		const char *token, *want;
+	} cases[] = {
+		{"A.BC", "1:a.bc "},
+		{"x.a.bc", "1:a.bc "},
+		{"xa.bc", ""},
+		{"sub.ABCDEFGH.ijklmnop.Com", "1:abcdefgh.ijklmnop.com "},
+		{"abcdefgh.ijklmnop.comm", ""},
+		{"bcdefgh.ijklmnop.com", ""},
+		{"abcdefgh.ijklmnopq.com", ""},
+		{"abcdefghi.X.org", "1:abcdefghi.x.org "},
+		{"abcdefgh.x.org", ""},
+		{"q.ABCDEFGHIJKLMNOPQ.abcdefghijklmnopqrstuvwx.NET",
+		 "1:abcdefghijklmnopq.abcdefghijklmnopqrstuvwx.net "},
+		{"abcdefghijklmnopq.abcdefghijklmnopqrstuvw.net", ""},
+		{"abcdefghijklmnopq.bcdefghijklmnopqrstuvwx.net", ""},
+	};
+	char log[256];
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		for (size_t k = 0; k < 20; k++) {
+			memset(log, ' ', k);
+			int n = snprintf(log + k, sizeof log - k, "%s\n", cases[c].token);
+			char *got = sweep_log(iocs, log, k + (size_t)n, 0);
+			if (strcmp(got, cases[c].want))
+				fail_msg("\"%s\" after %zu spaces: got \"%s\", want \"%s\"",
+					 cases[c].token, k, got, cases[c].want);
+			free(got);
+		}
+	}
+	/* The lookup by value hashes domains the same way. */
+	struct ioc_set *set = ioc_set_new();
+	assert_non_null(set);
+	struct wr_err e = {0};
+	assert_int_equal(ioc_read_list(set, iocs, strlen(iocs), "test", NULL, NULL, &e), 0);
+	struct matcher *m;
+	assert_int_equal(matcher_new(set, &m, &e), 0);
+	assert_int_not_equal(matcher_find(m, IOC_DOMAIN, "abcdefghi.x.org", 15), 0);
+	assert_int_equal(matcher_find(m, IOC_DOMAIN, "abcdefghi.y.org", 15), 0);
+	matcher_free(m);
+	ioc_set_free(set);
+}
+
 static void test_ipv4(void **state)
 {
 	(void)state;
@@ -493,6 +543,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_domains),
+		cmocka_unit_test(test_domain_labels),
 		cmocka_unit_test(test_ipv4),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_cidr),
