@@ -72,7 +72,7 @@ static void add_str(struct matcher *m, uint32_t i)
 		if (n > m->max_url)
 			m->max_url = n;
 		size_t he = match_url_host_end(v, n);
-		size_t bit = match_hash(v, he) >> m->url_shift;
+		size_t bit = match_final(match_label(v, 0, he)) >> m->url_shift;
 		m->url_bits[bit / 64] |= 1ull << (bit % 64);
 	}
 }

@@ -48,7 +48,7 @@ struct matcher {
 	unsigned dom_shift; /* bit index = hash >> dom_shift */
 	int max_labels;     /* most labels of a domain/hostname indicator */
 	size_t max_url;     /* longest url indicator */
-	uint64_t *url_bits; /* bitmap of the hashes of "scheme://host" of url indicators */
+	uint64_t *url_bits; /* bitmap of "scheme://host" of url indicators (match_label hash) */
 	unsigned url_shift;
 	int has_dom, has_hex, has_url, has_email, has_v4, has_v6;
 	uint32_t *v4_dir; /* 65537 offsets into v4 */
@@ -114,7 +114,9 @@ static inline uint64_t match_load8(const unsigned char *p)
 	memcpy(&w, p, 8);
 	return w; /* little-endian: p[0] in the low byte */
 }
-/* The label p[a..b); p[a-8..a) may be read when a >= 8 counts from p. */
+/* The hash of the label p[a..b) (also of the "scheme://host" of a URL for
+ * the URL filter); p[b-8..b) is read when b >= 8, so p must start the
+ * buffer. */
 static inline uint64_t match_label(const unsigned char *p, size_t a, size_t b)
 {
 	uint64_t h = ((uint64_t)(b - a) + 1) * 0xc2b2ae3d27d4eb4full;

@@ -567,7 +567,7 @@ static size_t url(struct scanner *sc, const unsigned char *p, size_t n, size_t i
 		hl -= 4;
 	/* Most URLs in logs are not indicators: their scheme and host rule them
 	 * out without copying them. */
-	uint64_t hh = match_hash(p + a, i + 3 + hl - a);
+	uint64_t hh = match_final(match_label(p, a, i + 3 + hl));
 	size_t bit = hh >> sc->m->url_shift;
 	if (!(sc->m->url_bits[bit / 64] >> (bit % 64) & 1))
 		return b;
