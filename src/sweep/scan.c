@@ -760,14 +760,12 @@ void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *
 	sc->time_line = UINT64_MAX;
 }
 
-/* 16-byte blocks (bit 16k) that are all hex digits. */
+/* 16-byte blocks (bit 16k) that are all hex digits: the 16-bit lanes of
+ * ~hex that are zero, found without a carry between lanes. */
 static inline uint64_t hex16(uint64_t hex)
 {
-	uint64_t r = 0;
-	for (int k = 0; k < 4; k++)
-		if (((hex >> (16 * k)) & 0xFFFF) == 0xFFFF)
-			r |= 1ull << (16 * k);
-	return r;
+	uint64_t y = ~hex, lo = 0x7fff7fff7fff7fffull;
+	return (~(((y & lo) + lo) | y | lo)) >> 15;
 }
 
 /* Bits x..63 (x may be 64) and 0..x-1 (x may be 0) of a mask. */
@@ -909,14 +907,13 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 	/* Three blocks in a ring: the one before (the start of the input
 	 * counts as white space), this one, the next. */
 	struct masks ring[3];
-	memset(&ring[0], 0, sizeof ring[0]);
-	block_masks(p, n, 0, masks64, &ring[1]);
-	int cur = 1;
+	struct masks *prev = &ring[0], *cur = &ring[1], *next = &ring[2];
+	memset(prev, 0, sizeof *prev);
+	block_masks(p, n, 0, masks64, cur);
 	for (size_t base = 0; base < n; base += 64) {
-		struct masks *kp = &ring[cur];
-		struct around ar = {&ring[(cur + 2) % 3], &ring[(cur + 1) % 3]};
-		block_masks(p, n, base + 64, masks64, &ring[(cur + 1) % 3]);
-		const struct masks k = *kp;
+		struct around ar = {prev, next};
+		block_masks(p, n, base + 64, masks64, next);
+		const struct masks k = *cur;
 		sc->line_base = lines;
 		sc->nl_bits = k.nl;
 		uint64_t t = k.colon | k.at;
@@ -962,7 +959,8 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 			}
 		}
 		lines += popcount64(k.nl);
-		cur = (cur + 1) % 3;
+		struct masks *old = prev;
+		prev = cur, cur = next, next = old;
 	}
 	sc->line = lines;
 	sc->off += n;
