@@ -694,9 +694,32 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 			    r[4][0] | r[4][1] << 32, r[5][0] | r[5][1] << 32, dg, ds, lt,
 			    dg | al | dt | co};
 }
+
+/* AVX-512BW compares give the 64-bit masks directly, without movemask. */
+__attribute__((target("avx512f,avx512bw"))) static inline __attribute__((always_inline)) void
+masks64_avx512(const unsigned char *p, struct masks *m)
+{
+	__m512i v = _mm512_loadu_si512((const void *)p);
+	__m512i l = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+	/* Unsigned x - lo < span: bytes >= 0x80 are in no range. */
+	__m512i la = _mm512_sub_epi8(l, _mm512_set1_epi8('a'));
+	uint64_t dg = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+					     _mm512_set1_epi8(10));
+	uint64_t al = _mm512_cmplt_epu8_mask(la, _mm512_set1_epi8(26));
+	uint64_t hx = _mm512_cmplt_epu8_mask(la, _mm512_set1_epi8(6)) | dg;
+	uint64_t dt = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+	uint64_t ds = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
+	uint64_t co = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+	uint64_t lt = al | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
+	*m = (struct masks){dg | lt | ds | dt, dt, co, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')),
+			    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')), hx, dg, ds, lt,
+			    dg | al | dt | co};
+}
 #endif
 
-__attribute__((unused)) static inline void masks64_c(const unsigned char *p, struct masks *m)
+/* The reference kernel, byte by byte with the tables: other processors,
+ * and the tests compare the SIMD kernels with it. */
+static inline void masks64_c(const unsigned char *p, struct masks *m)
 {
 	memset(m, 0, sizeof *m);
 	for (int i = 0; i < 64; i++) {
@@ -728,31 +751,52 @@ __attribute__((unused)) static inline void masks64_c(const unsigned char *p, str
 typedef void (*masks_fn)(const unsigned char *p, struct masks *m);
 typedef void (*scan_fn)(struct scanner *sc, const unsigned char *p, size_t n);
 
+static void scan_c(struct scanner *sc, const unsigned char *p, size_t n);
 #if defined(__x86_64__)
+static void scan_avx512(struct scanner *sc, const unsigned char *p, size_t n);
 static void scan_avx2(struct scanner *sc, const unsigned char *p, size_t n);
 static void scan_sse2(struct scanner *sc, const unsigned char *p, size_t n);
-#else
-static void scan_c(struct scanner *sc, const unsigned char *p, size_t n);
 #endif
 
-/* The loop for this processor: AVX2 when it has it. */
-static scan_fn pick_masks(void)
+/* The loop for kernel k on this processor, NULL when it lacks it. */
+static scan_fn kernel_fn(enum scan_kernel k)
 {
 #if defined(__x86_64__)
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2"))
-		return scan_avx2;
-	return scan_sse2;
+	int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+	int avx2 = __builtin_cpu_supports("avx2");
+	switch (k) {
+	case SCAN_KERNEL_AUTO:
+		return avx512 ? scan_avx512 : avx2 ? scan_avx2 : scan_sse2;
+	case SCAN_KERNEL_AVX512:
+		return avx512 ? scan_avx512 : NULL;
+	case SCAN_KERNEL_AVX2:
+		return avx2 ? scan_avx2 : NULL;
+	case SCAN_KERNEL_SSE2:
+		return scan_sse2;
+	case SCAN_KERNEL_C:
+		return scan_c;
+	}
+	return NULL;
 #else
-	return scan_c;
+	return k == SCAN_KERNEL_AUTO || k == SCAN_KERNEL_C ? scan_c : NULL;
 #endif
+}
+
+int scanner_kernel(struct scanner *sc, enum scan_kernel k)
+{
+	scan_fn f = kernel_fn(k);
+	if (!f)
+		return -1;
+	sc->masks = (void (*)(void))f;
+	return 0;
 }
 
 void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *out)
 {
 	init_once();
 	memset(sc, 0, sizeof *sc);
-	sc->masks = (void (*)(void))pick_masks();
+	sc->masks = (void (*)(void))kernel_fn(SCAN_KERNEL_AUTO);
 	sc->m = m;
 	sc->out = out;
 	sc->bol = 1;
@@ -967,6 +1011,12 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 }
 
 #if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw"))) static void scan_avx512(struct scanner *sc,
+								  const unsigned char *p, size_t n)
+{
+	scan_loop(sc, p, n, masks64_avx512);
+}
+
 __attribute__((target("avx2"))) static void scan_avx2(struct scanner *sc, const unsigned char *p,
 						       size_t n)
 {
@@ -977,12 +1027,12 @@ static void scan_sse2(struct scanner *sc, const unsigned char *p, size_t n)
 {
 	scan_loop(sc, p, n, masks64_sse2);
 }
-#else
+#endif
+
 static void scan_c(struct scanner *sc, const unsigned char *p, size_t n)
 {
 	scan_loop(sc, p, n, masks64_c);
 }
-#endif
 
 void scan_block(struct scanner *sc, const unsigned char *p, size_t n)
 {

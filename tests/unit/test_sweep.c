@@ -19,6 +19,7 @@
 #include "ioc/ioc.h"
 #include "ioc/pack.h"
 #include "sweep/match.h"
+#include "sweep/scan.h"
 #include "sweep/sweep.h"
 
 static char dir[] = "/tmp/wr-sweep-test-XXXXXX";
@@ -383,6 +384,100 @@ static void test_block_boundaries(void **state)
 	}
 }
 
+/* Scans p[0..n) with kernel k in one block; 0, or -1 when the processor
+ * lacks k. */
+static int scan_with(const struct matcher *m, enum scan_kernel k, const unsigned char *p, size_t n,
+		     struct scan_out *out, uint64_t *lines)
+{
+	struct scanner sc;
+	scanner_init(&sc, m, out);
+	if (scanner_kernel(&sc, k)) {
+		scanner_release(&sc);
+		return -1;
+	}
+	scan_block(&sc, p, n);
+	assert_int_equal(sc.oom, 0);
+	*lines = sc.line;
+	scanner_release(&sc);
+	return 0;
+}
+
+/* Every byte-class kernel of this processor (SSE2, AVX2, AVX-512BW) finds
+ * exactly what the C reference kernel finds, on text made of indicators,
+ * near misses and every byte value at every alignment. */
+static void test_kernels(void **state)
+{
+	(void)state;
+	const char *iocs = "bad.com\nx.evil.net\n10.1.2.3\n198.51.100.0/24\n2a01:4f8::1\n"
+			   "0123456789abcdef0123456789abcdef\nhttp://u.example/p?q=1\na@b.example\n";
+	static const char *parts[] = {
+		"bad.com", "notbad.com", "X.BAD.COM", "a.x.evil.net", "10.1.2.3", "10.1.2.30",
+		"198.51.100.77:443", "2a01:4f8::1", "2a01:4f8:0::1/64", "::ffff:10.1.2.3",
+		"0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdef0",
+		"http://u.example/p?q=1", "HTTP://U.EXAMPLE/p?q=1", "a@b.example", "x_a@b.example",
+		" ", "\n", "\r\n", "\t", ":", "@", ".", "-", "_", "\"", "=",
+	};
+	struct ioc_set *set = ioc_set_new();
+	assert_non_null(set);
+	struct wr_err e = {0};
+	assert_int_equal(ioc_read_list(set, iocs, strlen(iocs), "test", NULL, NULL, &e), 0);
+	struct matcher *m;
+	assert_int_equal(matcher_new(set, &m, &e), 0);
+	size_t cap = 1 << 17, n = 0;
+	unsigned char *text = malloc(cap);
+	assert_non_null(text);
+	uint32_t r = 12345;
+	while (n + 64 < cap) {
+		r = r * 1103515245u + 12345u;
+		unsigned x = r >> 16;
+		if (x % 5 == 0) {
+			text[n++] = (unsigned char)(x >> 3); /* any byte: NUL, 0x80-0xff, ... */
+		} else {
+			const char *w = parts[x % (sizeof parts / sizeof *parts)];
+			memcpy(text + n, w, strlen(w));
+			n += strlen(w);
+		}
+	}
+	struct scan_out ref = {0};
+	uint64_t ref_lines;
+	assert_int_equal(scan_with(m, SCAN_KERNEL_C, text, n, &ref, &ref_lines), 0);
+	assert_true(ref.n > 100);
+	/* SSE2 is part of x86-64; the C kernel alone elsewhere. */
+	const enum scan_kernel ks[] = {SCAN_KERNEL_AUTO, SCAN_KERNEL_SSE2, SCAN_KERNEL_AVX2,
+				       SCAN_KERNEL_AVX512};
+	for (size_t i = 0; i < sizeof ks / sizeof *ks; i++) {
+		/* Every alignment of the text to the 64-byte blocks. */
+		for (size_t shift = 0; shift < 64; shift += 7) {
+			struct scan_out got = {0};
+			uint64_t lines;
+			if (scan_with(m, ks[i], text + shift, n - shift, &got, &lines)) {
+#if defined(__x86_64__)
+				assert_true(ks[i] != SCAN_KERNEL_SSE2 && ks[i] != SCAN_KERNEL_AUTO);
+#endif
+				break;
+			}
+			struct scan_out want = {0};
+			uint64_t want_lines;
+			assert_int_equal(scan_with(m, SCAN_KERNEL_C, text + shift, n - shift, &want,
+						   &want_lines),
+					 0);
+			assert_int_equal(lines, want_lines);
+			assert_int_equal(got.n, want.n);
+			for (size_t h = 0; h < got.n; h++) {
+				assert_int_equal(got.hits[h].ioc, want.hits[h].ioc);
+				assert_int_equal(got.hits[h].line, want.hits[h].line);
+				assert_int_equal(got.hits[h].off, want.hits[h].off);
+			}
+			scan_out_release(&got);
+			scan_out_release(&want);
+		}
+	}
+	scan_out_release(&ref);
+	free(text);
+	matcher_free(m);
+	ioc_set_free(set);
+}
+
 /* Chunks of one big file on several threads give the same output. */
 static void test_chunks_and_threads(void **state)
 {
@@ -554,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_buffer_boundaries),
 		cmocka_unit_test(test_block_boundaries),
+		cmocka_unit_test(test_kernels),
 		cmocka_unit_test(test_chunks_and_threads),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_errors_and_loops),
