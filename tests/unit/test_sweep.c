@@ -140,6 +140,29 @@ static void test_domains(void **state)
 	EXPECT(iocs, "user@bad.com\n", "1:bad.com ");
 }
 
+struct token_case {
+	const char *token, *want;
+};
+
+/* Each token alone on a line behind 0 to shifts-1 spaces gives want. */
+static void expect_shifted(const char *iocs, const struct token_case *cases, size_t ncases,
+			   size_t shifts)
+{
+	char log[512];
+	for (size_t c = 0; c < ncases; c++) {
+		for (size_t k = 0; k < shifts; k++) {
+			memset(log, ' ', k);
+			int n = snprintf(log + k, sizeof log - k, "%s\n", cases[c].token);
+			assert_true(n > 0 && (size_t)n < sizeof log - k);
+			char *got = sweep_log(iocs, log, k + (size_t)n, 0);
+			if (strcmp(got, cases[c].want))
+				fail_msg("\"%s\" after %zu spaces: got \"%s\", want \"%s\"",
+					 cases[c].token, k, got, cases[c].want);
+			free(got);
+		}
+	}
+}
+
 /* Domains are hashed a label and 8 bytes at a time: labels of every
  * length around a word, in any case, at every offset from the start of
  * the buffer (where the last word of a label is read byte by byte). */
@@ -148,9 +171,7 @@ static void test_domain_labels(void **state)
 	(void)state;
 	const char *iocs = "a.bc\nabcdefgh.ijklmnop.com\nabcdefghi.x.org\n"
 			   "abcdefghijklmnopq.abcdefghijklmnopqrstuvwx.net\n";
-	static const struct {
-		const char *token, *want;
-	} cases[] = {
+	static const struct token_case cases[] = {
 		{"A.BC", "1:a.bc "},
 		{"x.a.bc", "1:a.bc "},
 		{"xa.bc", ""},
@@ -165,18 +186,7 @@ static void test_domain_labels(void **state)
 		{"abcdefghijklmnopq.abcdefghijklmnopqrstuvw.net", ""},
 		{"abcdefghijklmnopq.bcdefghijklmnopqrstuvwx.net", ""},
 	};
-	char log[256];
-	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-		for (size_t k = 0; k < 20; k++) {
-			memset(log, ' ', k);
-			int n = snprintf(log + k, sizeof log - k, "%s\n", cases[c].token);
-			char *got = sweep_log(iocs, log, k + (size_t)n, 0);
-			if (strcmp(got, cases[c].want))
-				fail_msg("\"%s\" after %zu spaces: got \"%s\", want \"%s\"",
-					 cases[c].token, k, got, cases[c].want);
-			free(got);
-		}
-	}
+	expect_shifted(iocs, cases, sizeof cases / sizeof *cases, 20);
 	/* The lookup by value hashes domains the same way. */
 	struct ioc_set *set = ioc_set_new();
 	assert_non_null(set);
@@ -354,9 +364,7 @@ static void test_block_boundaries(void **state)
 {
 	(void)state;
 	const char *iocs = "bad.com\n10.1.2.3\n2a01:4f8::1\n0123456789abcdef0123456789abcdef\n";
-	static const struct {
-		const char *token, *want;
-	} cases[] = {
+	static const struct token_case cases[] = {
 		{"xxxxxxxxxxxxxxxxxxxx-10.1.2.3", "1:10.1.2.3 "},
 		{"vvvvvvvvvvvvvvvvvvvv10.1.2.3", ""},
 		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x.bad.com", "1:bad.com "},
@@ -370,18 +378,7 @@ static void test_block_boundaries(void **state)
 		{"0123456789ABCDEF0123456789abcdef", "1:0123456789abcdef0123456789abcdef "},
 		{"0123456789abcdef0123456789abcdef0", ""},
 	};
-	char log[512];
-	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-		for (size_t k = 0; k < 140; k++) {
-			memset(log, ' ', k);
-			int n = snprintf(log + k, sizeof log - k, "%s\n", cases[c].token);
-			char *got = sweep_log(iocs, log, k + (size_t)n, 0);
-			if (strcmp(got, cases[c].want))
-				fail_msg("\"%s\" after %zu spaces: got \"%s\", want \"%s\"",
-					 cases[c].token, k, got, cases[c].want);
-			free(got);
-		}
-	}
+	expect_shifted(iocs, cases, sizeof cases / sizeof *cases, 140);
 }
 
 /* Scans p[0..n) with kernel k in one block; 0, or -1 when the processor
