@@ -53,13 +53,13 @@ static void add_str(struct matcher *m, uint32_t i)
 {
 	size_t n;
 	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
-	uint64_t h = match_hash(v, n);
+	enum ioc_type t = ioc_set_type(m->set, i);
+	uint64_t h = t == IOC_DOMAIN || t == IOC_HOSTNAME ? match_dom_hash(v, n) : match_hash(v, n);
 	size_t k = h & m->tab_mask;
 	while (m->tab[k].id)
 		k = (k + 1) & m->tab_mask;
 	m->tab[k].tag = (uint32_t)(h >> 32);
 	m->tab[k].id = i + 1;
-	enum ioc_type t = ioc_set_type(m->set, i);
 	if (t == IOC_DOMAIN || t == IOC_HOSTNAME) {
 		size_t bit = h >> m->dom_shift;
 		m->dom_bits[bit / 64] |= 1ull << (bit % 64);
@@ -72,7 +72,7 @@ static void add_str(struct matcher *m, uint32_t i)
 		if (n > m->max_url)
 			m->max_url = n;
 		size_t he = match_url_host_end(v, n);
-		size_t bit = match_hash(v, he) >> m->url_shift;
+		size_t bit = match_final(match_label(v, 0, he)) >> m->url_shift;
 		m->url_bits[bit / 64] |= 1ull << (bit % 64);
 	}
 }
@@ -216,7 +216,8 @@ void matcher_free(struct matcher *m)
 
 uint32_t matcher_find(const struct matcher *m, enum ioc_type t, const char *s, size_t n)
 {
-	uint64_t h = match_hash((const unsigned char *)s, n);
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t h = t == IOC_DOMAIN || t == IOC_HOSTNAME ? match_dom_hash(u, n) : match_hash(u, n);
 	for (size_t k = h & m->tab_mask; m->tab[k].id; k = (k + 1) & m->tab_mask) {
 		uint32_t i = m->tab[k].id - 1;
 		size_t vl;

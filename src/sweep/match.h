@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/err.h"
 #include "ioc/ioc.h"
@@ -47,7 +48,7 @@ struct matcher {
 	unsigned dom_shift; /* bit index = hash >> dom_shift */
 	int max_labels;     /* most labels of a domain/hostname indicator */
 	size_t max_url;     /* longest url indicator */
-	uint64_t *url_bits; /* bitmap of the hashes of "scheme://host" of url indicators */
+	uint64_t *url_bits; /* bitmap of "scheme://host" of url indicators (match_label hash) */
 	unsigned url_shift;
 	int has_dom, has_hex, has_url, has_email, has_v4, has_v6;
 	uint32_t *v4_dir; /* 65537 offsets into v4 */
@@ -99,6 +100,54 @@ static inline uint64_t match_hash(const unsigned char *s, size_t n)
 	while (n > 0)
 		h = match_step(h, s[--n]);
 	return match_final(h);
+}
+
+/* Domains and host names are hashed label by label, from the last label
+ * to the first, so that the hash of every suffix after a dot is a step of
+ * the work; a label is taken 8 bytes at a time (one multiply per word, not
+ * per byte). Bytes are lowered with | 0x20: exact for the host-name bytes
+ * [A-Za-z0-9.-] and coarser elsewhere ('_' and DEL hash alike), which only
+ * costs a compare, since a probe compares the bytes themselves. */
+static inline uint64_t match_load8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w; /* little-endian: p[0] in the low byte */
+}
+/* The hash of the label p[a..b) (also of the "scheme://host" of a URL for
+ * the URL filter); p[b-8..b) is read when b >= 8, so p must start the
+ * buffer. */
+static inline uint64_t match_label(const unsigned char *p, size_t a, size_t b)
+{
+	uint64_t h = ((uint64_t)(b - a) + 1) * 0xc2b2ae3d27d4eb4full;
+	size_t i = a;
+	for (; b - i > 8; i += 8)
+		h = (h ^ (match_load8(p + i) | 0x2020202020202020ull)) * 0x100000001b3ull;
+	size_t r = b - i; /* 0 to 8 bytes left */
+	uint64_t w = 0;
+	if (r && b >= 8) {
+		w = match_load8(p + b - 8) >> (8 * (8 - r));
+	} else {
+		for (size_t k = 0; k < r; k++)
+			w |= (uint64_t)p[i + k] << (8 * k);
+	}
+	return (h ^ (w | 0x2020202020202020ull)) * 0x100000001b3ull;
+}
+static inline uint64_t match_dom_step(uint64_t h, uint64_t label)
+{
+	return (h ^ label) * 0x9e3779b97f4a7c15ull + 0x165667b19e3779f9ull;
+}
+/* The hash of the domain s[0..n) (match_final applied). */
+static inline uint64_t match_dom_hash(const unsigned char *s, size_t n)
+{
+	uint64_t h = MATCH_SEED;
+	size_t b = n;
+	for (size_t j = n; j-- > 0;)
+		if (s[j] == '.') {
+			h = match_dom_step(h, match_label(s, j + 1, b));
+			b = j;
+		}
+	return match_final(match_dom_step(h, match_label(s, 0, b)));
 }
 
 /* The end of "scheme://host[:port]" in a canonical URL u[0..n). */

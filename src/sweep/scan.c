@@ -418,8 +418,37 @@ static void dom_check(struct scanner *sc, uint64_t h, const unsigned char *p, si
 	probe(sc, f, p + a, b - a, mask, 1, p, ts, te);
 }
 
+/* Bits 8k+7 set where byte k of w is '.' (exact: no carry between bytes). */
+static inline uint64_t dots8(uint64_t w)
+{
+	uint64_t x = w ^ 0x2e2e2e2e2e2e2e2eull, lo = 0x7f7f7f7f7f7f7f7full;
+	return ~(((x & lo) + lo) | x | lo);
+}
+
+/* The last '.' in p[s..j), 8 bytes at a time: its index, or SIZE_MAX. */
+static inline size_t last_dot(const unsigned char *p, size_t s, size_t j)
+{
+	for (; j - s >= 8; j -= 8) {
+		uint64_t z = dots8(match_load8(p + j - 8));
+		if (z)
+			return j - 8 + (size_t)(63 - __builtin_clzll(z)) / 8;
+	}
+	if (j == s)
+		return SIZE_MAX;
+	if (j >= 8) {
+		/* The 8 bytes ending at j, without those before s. */
+		uint64_t z = dots8(match_load8(p + j - 8)) & (~0ull << (8 * (8 - (j - s))));
+		return z ? j - 8 + (size_t)(63 - __builtin_clzll(z)) / 8 : SIZE_MAX;
+	}
+	while (j-- > s)
+		if (p[j] == '.')
+			return j;
+	return SIZE_MAX;
+}
+
 /* A host-name run p[s..e) with a dot: the token stripped of '.' and '-' at
- * both ends, then the token and every suffix after a dot, right to left. */
+ * both ends, then the token and every suffix after a dot, right to left,
+ * hashed one label at a time (match_dom_hash). */
 static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t e)
 {
 	while (e > s && (p[e - 1] == '.' || p[e - 1] == '-'))
@@ -430,19 +459,18 @@ static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t
 		return;
 	int max = sc->m->max_labels, dots = 0;
 	uint64_t h = MATCH_SEED;
-	for (size_t j = e; j-- > s;) {
-		unsigned char c = p[j];
-		if (c == '.') {
-			dots++;
-			if (dots >= 2)
-				dom_check(sc, h, p, j + 1, e, s, e, 0);
-			if (dots >= max)
-				return;
-		}
-		h = match_step(h, c);
+	size_t b = e;
+	for (size_t j = e; (j = last_dot(p, s, j)) != SIZE_MAX;) {
+		h = match_dom_step(h, match_label(p, j + 1, b));
+		b = j;
+		dots++;
+		if (dots >= 2)
+			dom_check(sc, h, p, j + 1, e, s, e, 0);
+		if (dots >= max)
+			return;
 	}
 	if (dots >= 1)
-		dom_check(sc, h, p, s, e, s, e, 1);
+		dom_check(sc, match_dom_step(h, match_label(p, s, b)), p, s, e, s, e, 1);
 }
 
 static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
@@ -539,7 +567,7 @@ static size_t url(struct scanner *sc, const unsigned char *p, size_t n, size_t i
 		hl -= 4;
 	/* Most URLs in logs are not indicators: their scheme and host rule them
 	 * out without copying them. */
-	uint64_t hh = match_hash(p + a, i + 3 + hl - a);
+	uint64_t hh = match_final(match_label(p, a, i + 3 + hl));
 	size_t bit = hh >> sc->m->url_shift;
 	if (!(sc->m->url_bits[bit / 64] >> (bit % 64) & 1))
 		return b;
@@ -666,9 +694,32 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 			    r[4][0] | r[4][1] << 32, r[5][0] | r[5][1] << 32, dg, ds, lt,
 			    dg | al | dt | co};
 }
+
+/* AVX-512BW compares give the 64-bit masks directly, without movemask. */
+__attribute__((target("avx512f,avx512bw"))) static inline __attribute__((always_inline)) void
+masks64_avx512(const unsigned char *p, struct masks *m)
+{
+	__m512i v = _mm512_loadu_si512((const void *)p);
+	__m512i l = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+	/* Unsigned x - lo < span: bytes >= 0x80 are in no range. */
+	__m512i la = _mm512_sub_epi8(l, _mm512_set1_epi8('a'));
+	uint64_t dg = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+					     _mm512_set1_epi8(10));
+	uint64_t al = _mm512_cmplt_epu8_mask(la, _mm512_set1_epi8(26));
+	uint64_t hx = _mm512_cmplt_epu8_mask(la, _mm512_set1_epi8(6)) | dg;
+	uint64_t dt = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+	uint64_t ds = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
+	uint64_t co = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+	uint64_t lt = al | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
+	*m = (struct masks){dg | lt | ds | dt, dt, co, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')),
+			    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')), hx, dg, ds, lt,
+			    dg | al | dt | co};
+}
 #endif
 
-__attribute__((unused)) static inline void masks64_c(const unsigned char *p, struct masks *m)
+/* The reference kernel, byte by byte with the tables: other processors,
+ * and the tests compare the SIMD kernels with it. */
+static inline void masks64_c(const unsigned char *p, struct masks *m)
 {
 	memset(m, 0, sizeof *m);
 	for (int i = 0; i < 64; i++) {
@@ -700,31 +751,52 @@ __attribute__((unused)) static inline void masks64_c(const unsigned char *p, str
 typedef void (*masks_fn)(const unsigned char *p, struct masks *m);
 typedef void (*scan_fn)(struct scanner *sc, const unsigned char *p, size_t n);
 
+static void scan_c(struct scanner *sc, const unsigned char *p, size_t n);
 #if defined(__x86_64__)
+static void scan_avx512(struct scanner *sc, const unsigned char *p, size_t n);
 static void scan_avx2(struct scanner *sc, const unsigned char *p, size_t n);
 static void scan_sse2(struct scanner *sc, const unsigned char *p, size_t n);
-#else
-static void scan_c(struct scanner *sc, const unsigned char *p, size_t n);
 #endif
 
-/* The loop for this processor: AVX2 when it has it. */
-static scan_fn pick_masks(void)
+/* The loop for kernel k on this processor, NULL when it lacks it. */
+static scan_fn kernel_fn(enum scan_kernel k)
 {
 #if defined(__x86_64__)
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2"))
-		return scan_avx2;
-	return scan_sse2;
+	int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+	int avx2 = __builtin_cpu_supports("avx2");
+	switch (k) {
+	case SCAN_KERNEL_AUTO:
+		return avx512 ? scan_avx512 : avx2 ? scan_avx2 : scan_sse2;
+	case SCAN_KERNEL_AVX512:
+		return avx512 ? scan_avx512 : NULL;
+	case SCAN_KERNEL_AVX2:
+		return avx2 ? scan_avx2 : NULL;
+	case SCAN_KERNEL_SSE2:
+		return scan_sse2;
+	case SCAN_KERNEL_C:
+		return scan_c;
+	}
+	return NULL;
 #else
-	return scan_c;
+	return k == SCAN_KERNEL_AUTO || k == SCAN_KERNEL_C ? scan_c : NULL;
 #endif
+}
+
+int scanner_kernel(struct scanner *sc, enum scan_kernel k)
+{
+	scan_fn f = kernel_fn(k);
+	if (!f)
+		return -1;
+	sc->masks = (void (*)(void))f;
+	return 0;
 }
 
 void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *out)
 {
 	init_once();
 	memset(sc, 0, sizeof *sc);
-	sc->masks = (void (*)(void))pick_masks();
+	sc->masks = (void (*)(void))kernel_fn(SCAN_KERNEL_AUTO);
 	sc->m = m;
 	sc->out = out;
 	sc->bol = 1;
@@ -732,14 +804,12 @@ void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *
 	sc->time_line = UINT64_MAX;
 }
 
-/* 16-byte blocks (bit 16k) that are all hex digits. */
+/* 16-byte blocks (bit 16k) that are all hex digits: the 16-bit lanes of
+ * ~hex that are zero, found without a carry between lanes. */
 static inline uint64_t hex16(uint64_t hex)
 {
-	uint64_t r = 0;
-	for (int k = 0; k < 4; k++)
-		if (((hex >> (16 * k)) & 0xFFFF) == 0xFFFF)
-			r |= 1ull << (16 * k);
-	return r;
+	uint64_t y = ~hex, lo = 0x7fff7fff7fff7fffull;
+	return (~(((y & lo) + lo) | y | lo)) >> 15;
 }
 
 /* Bits x..63 (x may be 64) and 0..x-1 (x may be 0) of a mask. */
@@ -881,14 +951,13 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 	/* Three blocks in a ring: the one before (the start of the input
 	 * counts as white space), this one, the next. */
 	struct masks ring[3];
-	memset(&ring[0], 0, sizeof ring[0]);
-	block_masks(p, n, 0, masks64, &ring[1]);
-	int cur = 1;
+	struct masks *prev = &ring[0], *cur = &ring[1], *next = &ring[2];
+	memset(prev, 0, sizeof *prev);
+	block_masks(p, n, 0, masks64, cur);
 	for (size_t base = 0; base < n; base += 64) {
-		struct masks *kp = &ring[cur];
-		struct around ar = {&ring[(cur + 2) % 3], &ring[(cur + 1) % 3]};
-		block_masks(p, n, base + 64, masks64, &ring[(cur + 1) % 3]);
-		const struct masks k = *kp;
+		struct around ar = {prev, next};
+		block_masks(p, n, base + 64, masks64, next);
+		const struct masks k = *cur;
 		sc->line_base = lines;
 		sc->nl_bits = k.nl;
 		uint64_t t = k.colon | k.at;
@@ -934,13 +1003,20 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 			}
 		}
 		lines += popcount64(k.nl);
-		cur = (cur + 1) % 3;
+		struct masks *old = prev;
+		prev = cur, cur = next, next = old;
 	}
 	sc->line = lines;
 	sc->off += n;
 }
 
 #if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw"))) static void scan_avx512(struct scanner *sc,
+								  const unsigned char *p, size_t n)
+{
+	scan_loop(sc, p, n, masks64_avx512);
+}
+
 __attribute__((target("avx2"))) static void scan_avx2(struct scanner *sc, const unsigned char *p,
 						       size_t n)
 {
@@ -951,12 +1027,12 @@ static void scan_sse2(struct scanner *sc, const unsigned char *p, size_t n)
 {
 	scan_loop(sc, p, n, masks64_sse2);
 }
-#else
+#endif
+
 static void scan_c(struct scanner *sc, const unsigned char *p, size_t n)
 {
 	scan_loop(sc, p, n, masks64_c);
 }
-#endif
 
 void scan_block(struct scanner *sc, const unsigned char *p, size_t n)
 {

@@ -51,6 +51,13 @@ struct scanner {
 };
 
 void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *out);
+
+/* The byte-class kernel of the loop: scanner_init picks the widest this
+ * processor has (AVX-512BW, AVX2, SSE2 on x86-64; C elsewhere). All give
+ * the same hits; the tests run each one against the C reference. */
+enum scan_kernel { SCAN_KERNEL_AUTO, SCAN_KERNEL_C, SCAN_KERNEL_SSE2, SCAN_KERNEL_AVX2, SCAN_KERNEL_AVX512 };
+/* Uses kernel k: 0, or -1 when this processor (or build) lacks it. */
+int scanner_kernel(struct scanner *sc, enum scan_kernel k);
 void scanner_release(struct scanner *sc);
 void scan_out_release(struct scan_out *o);
 

@@ -5,7 +5,7 @@
  * on the same lines; and so does scanning it behind 1 to 63 spaces, which
  * moves every token across the scanner's 64-byte block boundaries (runs
  * that cross a block are measured with the masks of the next and previous
- * blocks). */
+ * blocks); and so does the C reference kernel of the byte-class masks. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,11 +39,13 @@ static void init(void)
 		abort();
 }
 
-static void scan(const uint8_t *data, size_t size, size_t piece, struct scan_out *out,
-		 uint64_t *lines)
+static void scan_k(const uint8_t *data, size_t size, size_t piece, struct scan_out *out,
+		   uint64_t *lines, enum scan_kernel k)
 {
 	struct scanner sc;
 	scanner_init(&sc, m, out);
+	if (scanner_kernel(&sc, k))
+		abort();
 	size_t pos = 0;
 	while (pos < size) {
 		size_t n = size - pos < piece ? size - pos : piece;
@@ -55,6 +57,12 @@ static void scan(const uint8_t *data, size_t size, size_t piece, struct scan_out
 	if (sc.oom)
 		abort();
 	scanner_release(&sc);
+}
+
+static void scan(const uint8_t *data, size_t size, size_t piece, struct scan_out *out,
+		 uint64_t *lines)
+{
+	scan_k(data, size, piece, out, lines, SCAN_KERNEL_AUTO);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -118,6 +126,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    sh.hits[i].off != whole.hits[i].off + shift)
 			abort();
 	free(moved);
+	/* The C reference kernel finds the same as the SIMD one in use. */
+	struct scan_out ref = {0};
+	uint64_t lr;
+	scan_k(data, size, size ? size : 1, &ref, &lr, SCAN_KERNEL_C);
+	if (lr != lw || ref.n != whole.n)
+		abort();
+	for (size_t i = 0; i < whole.n; i++)
+		if (ref.hits[i].ioc != whole.hits[i].ioc || ref.hits[i].line != whole.hits[i].line ||
+		    ref.hits[i].off != whole.hits[i].off)
+			abort();
+	scan_out_release(&ref);
 	scan_out_release(&sh);
 	scan_out_release(&whole);
 	scan_out_release(&parts);

@@ -19,6 +19,7 @@
 #include "ioc/ioc.h"
 #include "ioc/pack.h"
 #include "sweep/match.h"
+#include "sweep/scan.h"
 #include "sweep/sweep.h"
 
 static char dir[] = "/tmp/wr-sweep-test-XXXXXX";
@@ -137,6 +138,66 @@ static void test_domains(void **state)
 	/* a suffix only counts after a dot: "a.-bad.com" has the suffix "-bad.com" */
 	EXPECT(iocs, "a.-bad.com\n", "");
 	EXPECT(iocs, "user@bad.com\n", "1:bad.com ");
+}
+
+struct token_case {
+	const char *token, *want;
+};
+
+/* Each token alone on a line behind 0 to shifts-1 spaces gives want. */
+static void expect_shifted(const char *iocs, const struct token_case *cases, size_t ncases,
+			   size_t shifts)
+{
+	char log[512];
+	for (size_t c = 0; c < ncases; c++) {
+		for (size_t k = 0; k < shifts; k++) {
+			memset(log, ' ', k);
+			int n = snprintf(log + k, sizeof log - k, "%s\n", cases[c].token);
+			assert_true(n > 0 && (size_t)n < sizeof log - k);
+			char *got = sweep_log(iocs, log, k + (size_t)n, 0);
+			if (strcmp(got, cases[c].want))
+				fail_msg("\"%s\" after %zu spaces: got \"%s\", want \"%s\"",
+					 cases[c].token, k, got, cases[c].want);
+			free(got);
+		}
+	}
+}
+
+/* Domains are hashed a label and 8 bytes at a time: labels of every
+ * length around a word, in any case, at every offset from the start of
+ * the buffer (where the last word of a label is read byte by byte). */
+static void test_domain_labels(void **state)
+{
+	(void)state;
+	const char *iocs = "a.bc\nabcdefgh.ijklmnop.com\nabcdefghi.x.org\n"
+			   "abcdefghijklmnopq.abcdefghijklmnopqrstuvwx.net\n";
+	static const struct token_case cases[] = {
+		{"A.BC", "1:a.bc "},
+		{"x.a.bc", "1:a.bc "},
+		{"xa.bc", ""},
+		{"sub.ABCDEFGH.ijklmnop.Com", "1:abcdefgh.ijklmnop.com "},
+		{"abcdefgh.ijklmnop.comm", ""},
+		{"bcdefgh.ijklmnop.com", ""},
+		{"abcdefgh.ijklmnopq.com", ""},
+		{"abcdefghi.X.org", "1:abcdefghi.x.org "},
+		{"abcdefgh.x.org", ""},
+		{"q.ABCDEFGHIJKLMNOPQ.abcdefghijklmnopqrstuvwx.NET",
+		 "1:abcdefghijklmnopq.abcdefghijklmnopqrstuvwx.net "},
+		{"abcdefghijklmnopq.abcdefghijklmnopqrstuvw.net", ""},
+		{"abcdefghijklmnopq.bcdefghijklmnopqrstuvwx.net", ""},
+	};
+	expect_shifted(iocs, cases, sizeof cases / sizeof *cases, 20);
+	/* The lookup by value hashes domains the same way. */
+	struct ioc_set *set = ioc_set_new();
+	assert_non_null(set);
+	struct wr_err e = {0};
+	assert_int_equal(ioc_read_list(set, iocs, strlen(iocs), "test", NULL, NULL, &e), 0);
+	struct matcher *m;
+	assert_int_equal(matcher_new(set, &m, &e), 0);
+	assert_int_not_equal(matcher_find(m, IOC_DOMAIN, "abcdefghi.x.org", 15), 0);
+	assert_int_equal(matcher_find(m, IOC_DOMAIN, "abcdefghi.y.org", 15), 0);
+	matcher_free(m);
+	ioc_set_free(set);
 }
 
 static void test_ipv4(void **state)
@@ -303,9 +364,7 @@ static void test_block_boundaries(void **state)
 {
 	(void)state;
 	const char *iocs = "bad.com\n10.1.2.3\n2a01:4f8::1\n0123456789abcdef0123456789abcdef\n";
-	static const struct {
-		const char *token, *want;
-	} cases[] = {
+	static const struct token_case cases[] = {
 		{"xxxxxxxxxxxxxxxxxxxx-10.1.2.3", "1:10.1.2.3 "},
 		{"vvvvvvvvvvvvvvvvvvvv10.1.2.3", ""},
 		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x.bad.com", "1:bad.com "},
@@ -319,18 +378,101 @@ static void test_block_boundaries(void **state)
 		{"0123456789ABCDEF0123456789abcdef", "1:0123456789abcdef0123456789abcdef "},
 		{"0123456789abcdef0123456789abcdef0", ""},
 	};
-	char log[512];
-	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-		for (size_t k = 0; k < 140; k++) {
-			memset(log, ' ', k);
-			int n = snprintf(log + k, sizeof log - k, "%s\n", cases[c].token);
-			char *got = sweep_log(iocs, log, k + (size_t)n, 0);
-			if (strcmp(got, cases[c].want))
-				fail_msg("\"%s\" after %zu spaces: got \"%s\", want \"%s\"",
-					 cases[c].token, k, got, cases[c].want);
-			free(got);
+	expect_shifted(iocs, cases, sizeof cases / sizeof *cases, 140);
+}
+
+/* Scans p[0..n) with kernel k in one block; 0, or -1 when the processor
+ * lacks k. */
+static int scan_with(const struct matcher *m, enum scan_kernel k, const unsigned char *p, size_t n,
+		     struct scan_out *out, uint64_t *lines)
+{
+	struct scanner sc;
+	scanner_init(&sc, m, out);
+	if (scanner_kernel(&sc, k)) {
+		scanner_release(&sc);
+		return -1;
+	}
+	scan_block(&sc, p, n);
+	assert_int_equal(sc.oom, 0);
+	*lines = sc.line;
+	scanner_release(&sc);
+	return 0;
+}
+
+/* Every byte-class kernel of this processor (SSE2, AVX2, AVX-512BW) finds
+ * exactly what the C reference kernel finds, on text made of indicators,
+ * near misses and every byte value at every alignment. */
+static void test_kernels(void **state)
+{
+	(void)state;
+	const char *iocs = "bad.com\nx.evil.net\n10.1.2.3\n198.51.100.0/24\n2a01:4f8::1\n"
+			   "0123456789abcdef0123456789abcdef\nhttp://u.example/p?q=1\na@b.example\n";
+	static const char *parts[] = {
+		"bad.com", "notbad.com", "X.BAD.COM", "a.x.evil.net", "10.1.2.3", "10.1.2.30",
+		"198.51.100.77:443", "2a01:4f8::1", "2a01:4f8:0::1/64", "::ffff:10.1.2.3",
+		"0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdef0",
+		"http://u.example/p?q=1", "HTTP://U.EXAMPLE/p?q=1", "a@b.example", "x_a@b.example",
+		" ", "\n", "\r\n", "\t", ":", "@", ".", "-", "_", "\"", "=",
+	};
+	struct ioc_set *set = ioc_set_new();
+	assert_non_null(set);
+	struct wr_err e = {0};
+	assert_int_equal(ioc_read_list(set, iocs, strlen(iocs), "test", NULL, NULL, &e), 0);
+	struct matcher *m;
+	assert_int_equal(matcher_new(set, &m, &e), 0);
+	size_t cap = 1 << 17, n = 0;
+	unsigned char *text = malloc(cap);
+	assert_non_null(text);
+	uint32_t r = 12345;
+	while (n + 64 < cap) {
+		r = r * 1103515245u + 12345u;
+		unsigned x = r >> 16;
+		if (x % 5 == 0) {
+			text[n++] = (unsigned char)(x >> 3); /* any byte: NUL, 0x80-0xff, ... */
+		} else {
+			const char *w = parts[x % (sizeof parts / sizeof *parts)];
+			memcpy(text + n, w, strlen(w));
+			n += strlen(w);
 		}
 	}
+	struct scan_out ref = {0};
+	uint64_t ref_lines;
+	assert_int_equal(scan_with(m, SCAN_KERNEL_C, text, n, &ref, &ref_lines), 0);
+	assert_true(ref.n > 100);
+	/* SSE2 is part of x86-64; the C kernel alone elsewhere. */
+	const enum scan_kernel ks[] = {SCAN_KERNEL_AUTO, SCAN_KERNEL_SSE2, SCAN_KERNEL_AVX2,
+				       SCAN_KERNEL_AVX512};
+	for (size_t i = 0; i < sizeof ks / sizeof *ks; i++) {
+		/* Every alignment of the text to the 64-byte blocks. */
+		for (size_t shift = 0; shift < 64; shift += 7) {
+			struct scan_out got = {0};
+			uint64_t lines;
+			if (scan_with(m, ks[i], text + shift, n - shift, &got, &lines)) {
+#if defined(__x86_64__)
+				assert_true(ks[i] != SCAN_KERNEL_SSE2 && ks[i] != SCAN_KERNEL_AUTO);
+#endif
+				break;
+			}
+			struct scan_out want = {0};
+			uint64_t want_lines;
+			assert_int_equal(scan_with(m, SCAN_KERNEL_C, text + shift, n - shift, &want,
+						   &want_lines),
+					 0);
+			assert_int_equal(lines, want_lines);
+			assert_int_equal(got.n, want.n);
+			for (size_t h = 0; h < got.n; h++) {
+				assert_int_equal(got.hits[h].ioc, want.hits[h].ioc);
+				assert_int_equal(got.hits[h].line, want.hits[h].line);
+				assert_int_equal(got.hits[h].off, want.hits[h].off);
+			}
+			scan_out_release(&got);
+			scan_out_release(&want);
+		}
+	}
+	scan_out_release(&ref);
+	free(text);
+	matcher_free(m);
+	ioc_set_free(set);
 }
 
 /* Chunks of one big file on several threads give the same output. */
@@ -493,6 +635,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_domains),
+		cmocka_unit_test(test_domain_labels),
 		cmocka_unit_test(test_ipv4),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_cidr),
@@ -503,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_buffer_boundaries),
 		cmocka_unit_test(test_block_boundaries),
+		cmocka_unit_test(test_kernels),
 		cmocka_unit_test(test_chunks_and_threads),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_errors_and_loops),
