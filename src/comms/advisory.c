@@ -31,7 +31,7 @@ static const char *const tlps[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "R
 static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
 static const char *const kinds[] = {"advisory", "alert", "lessons-learned", "invitation",
 				    "request-for-information", NULL};
-static const char *const roles[] = {"spoc", "deputy", "ciso", "it-lead", "mayor", "dpo", NULL};
+static const char *const roles[] = {"spoc", "deputy", "ciso", "it-lead", "mayor", "dpo", "provider", NULL};
 static const char *const provinces[] = {"Antwerpen", "Limburg", "Oost-Vlaanderen",
 					"Vlaams-Brabant", "West-Vlaanderen", NULL};
 
@@ -324,14 +324,14 @@ static void in_list(const json_t *l, int quoted, char *out, size_t n)
  * webhook POST per town that registered one; returns the count in *n. The
  * values put into the SQL were checked by check_audience (known provinces,
  * roles and integer ids only). */
-static int resolve(sqlite3 *db, int64_t id, const char *audience_json, int urgent,
+static int resolve(sqlite3 *db, int64_t id, const char *audience_json, int urgent, int open_tlp,
 		   const char *now, int64_t *n, struct wr_err *e)
 {
 	json_t *au = NULL;
 	int rc = json_parse_text(audience_json, strlen(audience_json), &au, e);
 	if (rc)
 		return rc;
-	static char towns[16384], roles_in[256];
+	char towns[16384], roles_in[256], providers[16500] = "";
 	const json_t *r = json_object_get(au, "roles");
 	if (r)
 		in_list(r, 1, roles_in, sizeof roles_in);
@@ -353,6 +353,16 @@ static int resolve(sqlite3 *db, int64_t id, const char *audience_json, int urgen
 			 base, list);
 	} else {
 		snprintf(towns, sizeof towns, "%s", base);
+	}
+	/* Role "provider": the contacts of the towns' ICT providers. Under TLP
+	 * 2.0 a supplier is not a client: above GREEN only the providers the
+	 * audience names themselves ({"providers": [...]}) receive it. */
+	if (strstr(roles_in, "'provider'")) {
+		if (open_tlp)
+			snprintf(providers, sizeof providers,
+				 "SELECT provider_id FROM provider_clients WHERE org_id IN (%s)", towns);
+		else if (json_object_get(au, "providers"))
+			in_list(json_object_get(au, "providers"), 0, providers, sizeof providers);
 	}
 	json_decref(au);
 	char sql[17000];
@@ -376,6 +386,24 @@ static int resolve(sqlite3 *db, int64_t id, const char *audience_json, int urgen
 	sqlite3_bind_text(st, 3, salt, -1, SQLITE_STATIC);
 	rc = db_step_done(db, st, e);
 	*n = rc ? 0 : sqlite3_changes(db);
+	if (!rc && providers[0]) {
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO deliveries (advisory_id, org_id, contact_id, name, role, channel, address,"
+			 " message_id, status, next_attempt_at)"
+			 " SELECT ?1, c.org_id, c.id, c.name, c.role, 'email', c.email,"
+			 " printf('<wr-%%d-%%d-%%s@warroom>', ?1, c.id, ?3), 'queued', ?2"
+			 " FROM contacts c JOIN orgs o ON o.id = c.org_id AND o.kind = 'provider'"
+			 " WHERE c.active = 1 AND coalesce(c.email, '') != ''"
+			 " AND c.role IN ('spoc','deputy','it-lead') AND c.org_id IN (%s)",
+			 providers);
+		if (!(rc = db_prepare(db, sql, &st, e))) {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, salt, -1, SQLITE_STATIC);
+			rc = db_step_done(db, st, e);
+			*n += rc ? 0 : sqlite3_changes(db);
+		}
+	}
 	/* The other channels go to the towns the e-mails went to. */
 	const char *more[] = {
 		urgent ? "INSERT INTO deliveries (advisory_id, org_id, contact_id, name, role, channel,"
@@ -419,15 +447,16 @@ int advisory_approve(sqlite3 *db, const struct actor *a, int64_t id, json_t **ou
 		rc = wr_err_set(e, WR_EFORBIDDEN, NULL, "four eyes: the author cannot approve");
 	sqlite3_stmt *st = NULL;
 	if (!rc)
-		rc = db_prepare(db, "SELECT audience, severity IN ('high','critical') FROM advisories"
-				    " WHERE id = ?1", &st, e);
+		rc = db_prepare(db, "SELECT audience, severity IN ('high','critical'), tlp IN ('CLEAR','GREEN')"
+				    " FROM advisories WHERE id = ?1", &st, e);
 	char *audience = NULL;
-	int urgent = 0;
+	int urgent = 0, open_tlp = 0;
 	if (!rc) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			audience = strdup((const char *)sqlite3_column_text(st, 0));
 			urgent = sqlite3_column_int(st, 1);
+			open_tlp = sqlite3_column_int(st, 2);
 		}
 		sqlite3_finalize(st);
 		if (!audience)
@@ -435,7 +464,7 @@ int advisory_approve(sqlite3 *db, const struct actor *a, int64_t id, json_t **ou
 	}
 	int64_t n = 0;
 	if (!rc)
-		rc = resolve(db, id, audience, urgent, now, &n, e);
+		rc = resolve(db, id, audience, urgent, open_tlp, now, &n, e);
 	free(audience);
 	if (!rc)
 		rc = db_prepare(db,

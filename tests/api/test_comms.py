@@ -126,6 +126,34 @@ class Comms(ServerTestCase):
         self.assertStatus(self.c["spoc_gent"].post("/api/v1/advisories/%d/ack" % adv["id"], {}), 200)
         self.assertEqual(len(ack_rows()), 1)
 
+    def test_provider_contacts_and_tlp(self):
+        """Role "provider": the towns' ICT providers get GREEN; AMBER only when
+        the audience names the provider itself (TLP 2.0: a supplier is not a client)."""
+        a = self.c["analyst"]
+        prov = self.server.sql("SELECT id FROM orgs WHERE kind = 'provider' ORDER BY id")[0][0]
+        client = self.server.sql("SELECT org_id FROM provider_clients WHERE provider_id = ? ORDER BY org_id",
+                                 (prov,))[0][0]
+        r = self.admin.post("/api/v1/orgs/%d/contacts" % prov,
+                            {"name": "Helpdesk ICT", "role": "spoc", "email": "soc@provider.example.org"})
+        self.assertStatus(r, 201)
+        base = {"body": "Lessons of the Play attack on Antwerp.", "severity": "medium",
+                "kind": "lessons-learned", "ack_required": False}
+        addresses = lambda adv: {d["address"] for d in items_of(a.get("/api/v1/advisories/%d/deliveries" % adv["id"]))}
+        green = self.send(dict(base, title="Lessons, GREEN", tlp="GREEN",
+                               audience={"orgs": [client], "roles": ["spoc", "provider"]}))
+        self.assertIn("soc@provider.example.org", addresses(green))
+        amber = self.send(dict(base, title="Lessons, AMBER to the town", tlp="AMBER",
+                               audience={"orgs": [client], "roles": ["spoc", "provider"]}))
+        got = addresses(amber)
+        self.assertNotIn("soc@provider.example.org", got)
+        self.assertTrue(got, "the town's SPOC still gets it")
+        named = self.send(dict(base, title="Lessons, AMBER to the provider", tlp="AMBER",
+                               audience={"providers": [prov], "roles": ["spoc", "provider"]}))
+        self.assertIn("soc@provider.example.org", addresses(named))
+        wait_for(lambda: [m for m in SINK.to("soc@provider.example.org") if "AMBER to the provider" in m["Subject"]],
+                 "the provider's copy")
+        self.assertEqual([m for m in SINK.to("soc@provider.example.org") if "AMBER to the town" in m["Subject"]], [])
+
     def test_attachments(self):
         a = self.c["analyst"]
         body = dict(ADVISORY, title="Indicators of the Play campaign", tlp="GREEN", severity="medium",
