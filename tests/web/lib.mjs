@@ -51,11 +51,12 @@ export async function warroom(prefix) {
     addUser(name, role, org) {
       w.cli(['user', 'add', name, '--role', role, ...(org ? ['--org', org] : []), '--password-stdin'], `${pw}\n`);
     },
-    // up to 60 s for the server on a busy machine
-    async start() {
+    // up to 60 s for the server on a busy machine; env: extra environment
+    async start(env = {}) {
       const port = await freePort();
       w.base = `http://127.0.0.1:${port}`;
-      server = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      server = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
       const keep = (d) => { log = (log + d.toString()).slice(-100000); };
       server.stdout.on('data', keep);
       server.stderr.on('data', keep);

@@ -3,8 +3,10 @@
 // the author approve; a second analyst approves it; Gent's SPOC finds it and
 // acknowledges; the analyst's page shows the acknowledgement and Gent green
 // on the map. Then the session invitation and the programme campaign are
-// prepared as advisories from their pages. A real `warroom serve` without
-// SMTP (delivery is tested against the SMTP sink in tests/api).
+// prepared as advisories from their pages; an advisory nobody acknowledged
+// puts Gent on the call list, where the analyst records the call. A real
+// `warroom serve` without SMTP (delivery is tested against the SMTP sink in
+// tests/api).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +20,7 @@ await w.run(async () => {
   w.addUser('analyst1', 'analyst');
   w.addUser('analyst2', 'analyst');
   w.addUser('spoc1', 'spoc', '44021');
-  await w.start();
+  await w.start({ WARROOM_ESCALATION_INTERVAL: '1' });
   const { page } = w;
   let url = '';
 
@@ -97,5 +99,37 @@ await w.run(async () => {
     await page.locator('#campaign-result .prepare a', { hasText: /Reminder ready as advisory \d+/ }).click();
     await page.locator('.badge', { hasText: 'draft' }).waitFor();
     assert(w.errors.length === 0, w.errors.join('\n'));
+  });
+
+  await step('nobody acknowledged: Gent is on the call list with its numbers; the call is recorded', async () => {
+    const out = w.cli(['token', 'create', 'analyst1', '--label', 'call']).trim().split('\n');
+    const t1 = out[out.length - 1].trim().split(/\s+/).pop();
+    const out2 = w.cli(['token', 'create', 'analyst2', '--label', 'call']).trim().split('\n');
+    const t2 = out2[out2.length - 1].trim().split(/\s+/).pop();
+    const call = async (token, method, p, body) => {
+      const r = await fetch(`${w.base}/api/v1${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await r.text();
+      assert(r.status < 300, `${method} ${p}: HTTP ${r.status} ${text}`);
+      return JSON.parse(text);
+    };
+    const gent = (await call(t1, 'GET', '/orgs?q=44021&kind=municipality')).items[0].id;
+    const adv = await call(t1, 'POST', '/advisories', { title: 'Check your backups tonight', body: 'Now.', tlp: 'GREEN',
+      severity: 'medium', kind: 'alert', audience: { orgs: [gent], roles: ['spoc'] }, ack_required: true,
+      ack_deadline: '2026-01-01T00:00:00Z', escalation: [{ after_minutes: 0, action: 'call' }] });
+    await call(t1, 'POST', `/advisories/${adv.id}/submit`, {});
+    await call(t2, 'POST', `/advisories/${adv.id}/approve`, {});
+    await page.locator('#nav-calllist').click();
+    const entry = page.locator(`#call-list section.call[data-advisory="${adv.id}"]`);
+    for (let i = 0; i < 30 && !(await entry.count()); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.reload();
+      await page.locator('.page-head h1').waitFor();
+    }
+    await entry.waitFor();
+    assert((await entry.innerText()).includes('Gent'), 'not Gent');
+    assert(await entry.locator('a[href^="tel:"]').count() >= 1, 'no number to ring');
+    await w.screenshot('call-list.png');
+    await entry.locator('button[data-outcome="reached"]').click();
+    await page.locator(`#call-list section.call[data-advisory="${adv.id}"]`).waitFor({ state: 'detached' });
   });
 });

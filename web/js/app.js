@@ -17,6 +17,7 @@ import * as sessionsPage from './pages/sessions.js';
 import * as indicatorsPage from './pages/indicators.js';
 import * as advisoriesPage from './pages/advisories.js';
 import * as incidentsPage from './pages/incidents.js';
+import * as callListPage from './pages/calllist.js';
 
 const root = document.getElementById('app');
 let returnTo = null; // where to go after logging in
@@ -65,6 +66,7 @@ function navLinks(user) {
   links.push({ href: '#/sessions', key: 'nav.sessions', match: /^\/sessions/, id: 'nav-sessions' });
   if (user.role !== 'viewer') links.push({ href: '#/indicators', key: 'nav.indicators', match: /^\/indicators/, id: 'nav-indicators' });
   if (user.role !== 'viewer') links.push({ href: '#/incidents', key: 'nav.incidents', match: /^\/incidents/, id: 'nav-incidents' });
+  if (can.editAny(user)) links.push({ href: '#/call-list', key: 'nav.calllist', match: /^\/call-list/, id: 'nav-calllist' });
   if (can.editAny(user) || user.role === 'spoc') links.push({ href: '#/advisories', key: 'nav.advisories', match: /^\/advisories/, id: 'nav-advisories' });
   return links;
 }
@@ -133,6 +135,7 @@ const pages = [
   { re: /^\/indicators\/?$/, page: indicatorsPage, allowed: (u) => u.role !== 'viewer' },
   { re: /^\/advisories(?:\/(\d+))?\/?$/, page: advisoriesPage, allowed: (u) => can.editAny(u) || u.role === 'spoc' },
   { re: /^\/incidents(?:\/(\d+))?\/?$/, page: incidentsPage, allowed: (u) => u.role !== 'viewer' },
+  { re: /^\/call-list\/?$/, page: callListPage, allowed: (u) => can.editAny(u) },
 ];
 
 let routeSeq = 0;
