@@ -68,8 +68,8 @@ class SessionMailTest(ServerTestCase):
                                                {"name": "Jan Peeters", "email": "jan@gent.example.org"})
             self.assertStatus(r, 201)
         p = self.server.cli("programme", "reminders")
-        self.assertIn("1 session reminder prepared", p.stdout)
-        self.assertIn("0 session reminders prepared", self.server.cli("programme", "reminders").stdout)
+        self.assertIn("1 session reminder(s) prepared", p.stdout)
+        self.assertIn("0 session reminder(s) prepared", self.server.cli("programme", "reminders").stdout)
         advs = [a for a in harness.items_of(self.session("analyst").get("/api/v1/advisories"))
                 if "Back-ups die een aanval overleven" in a["title"] and a["kind"] == "invitation"]
         self.assertEqual(len(advs), 1)
