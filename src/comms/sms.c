@@ -67,14 +67,73 @@ void sms_text(const char *tlp, const char *severity, const char *title, int remi
 	put_chars(out, n, &len, suffix, SIZE_MAX);
 }
 
+/* s with every "{to}" and "{text}" replaced; NULL when memory runs out. */
+static char *fill(const char *s, const char *to, const char *text)
+{
+	size_t n = strlen(s) + 1, lt = strlen(to), lx = strlen(text);
+	for (const char *p = s; (p = strchr(p, '{')); p++)
+		n += !strncmp(p, "{to}", 4) ? lt : !strncmp(p, "{text}", 6) ? lx : 0;
+	char *out = malloc(n), *o = out;
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (!strncmp(s, "{to}", 4)) {
+			memcpy(o, to, lt);
+			o += lt;
+			s += 4;
+		} else if (!strncmp(s, "{text}", 6)) {
+			memcpy(o, text, lx);
+			o += lx;
+			s += 6;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Replaces the placeholders in every string of v, in place. */
+static int fill_all(json_t *v, const char *to, const char *text)
+{
+	if (json_is_string(v)) {
+		char *f = fill(json_string_value(v), to, text);
+		int rc = !f || json_string_set(v, f);
+		free(f);
+		return rc;
+	}
+	size_t i;
+	const char *k;
+	json_t *x;
+	if (json_is_array(v))
+		json_array_foreach(v, i, x) if (fill_all(x, to, text)) return -1;
+	if (json_is_object(v))
+		json_object_foreach(v, k, x) if (fill_all(x, to, text)) return -1;
+	return 0;
+}
+
+char *sms_body(const char *template_json, const char *to, const char *text, struct wr_err *e)
+{
+	const char *t = template_json && *template_json ? template_json : "{\"to\": \"{to}\", \"text\": \"{text}\"}";
+	json_error_t je;
+	json_t *doc = json_loads(t, 0, &je);
+	if (!doc) {
+		wr_err_set(e, WR_EINVAL, "WARROOM_SMS_TEMPLATE", "is not JSON: %s (column %d)", je.text, je.column);
+		return NULL;
+	}
+	char *body = fill_all(doc, to, text) ? NULL : json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (!body)
+		wr_err_set(e, WR_ENOMEM, NULL, "out of memory for the SMS");
+	return body;
+}
+
 int sms_send(const struct sms_config *c, const char *to, const char *text,
 	     const char *idempotency_key, struct wr_err *e)
 {
-	json_t *o = json_pack("{s:s, s:s}", "to", to, "text", text);
-	char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
+	char *body = sms_body(c->body_template, to, text, e);
 	if (!body)
-		return wr_err_set(e, WR_EIO, NULL, "out of memory for the SMS");
+		return WR_EIO;
 	char auth[300], idem[300];
 	const char *headers[3] = {NULL, NULL, NULL};
 	int k = 0;

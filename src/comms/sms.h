@@ -13,7 +13,15 @@
 struct sms_config {
 	char url[512];   /* empty: SMS deliveries wait in the outbox */
 	char token[256]; /* empty: no Authorization header */
+	char body_template[2048]; /* empty: {"to": "{to}", "text": "{text}"} */
 };
+
+/* The JSON body of one SMS: the template (a JSON document; NULL or "":
+ * {"to": "{to}", "text": "{text}"}) with "{to}" and "{text}" replaced in
+ * every string in it, so a gateway that wants another shape
+ * ({"messages": [{"destination": "{to}", "content": "{text}"}]}) gets it,
+ * correctly escaped. NULL and e filled when the template is not JSON. */
+char *sms_body(const char *template_json, const char *to, const char *text, struct wr_err *e);
 
 /* The text of an advisory's SMS, at most SMS_MAX_CHARS characters (code
  * points): "warroom: " (or "warroom reminder: "), the title only for

@@ -73,6 +73,13 @@ int comms_config_defaults(struct comms_config *c, struct wr_err *e)
 	if (!rc)
 		rc = env_into("WARROOM_SMS_TOKEN", c->sms.token, sizeof c->sms.token, e);
 	if (!rc)
+		rc = env_into("WARROOM_SMS_TEMPLATE", c->sms.body_template, sizeof c->sms.body_template, e);
+	if (!rc && c->sms.body_template[0]) { /* refused at start, not at the first text */
+		char *probe = sms_body(c->sms.body_template, "+32000000000", "probe", e);
+		rc = probe ? 0 : WR_EINVAL;
+		free(probe);
+	}
+	if (!rc)
 		rc = env_number("WARROOM_DELIVERY_LEASE", 1, 3600, &c->lease, e);
 	if (!rc)
 		rc = env_number("WARROOM_ESCALATION_INTERVAL", 1, 3600, &c->escalation_every, e);

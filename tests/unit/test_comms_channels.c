@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "comms/escalation.h"
@@ -59,6 +60,31 @@ static void test_sms_link_too_long_is_dropped(void **state)
 	assert_string_equal(t, "warroom: Patch now");
 }
 
+/* The gateway's JSON: the default shape, a template of another shape with
+ * the placeholders in nested strings, a text that needs escaping. */
+static void test_sms_body_template(void **state)
+{
+	(void)state;
+	struct wr_err e = {0};
+	char *b = sms_body(NULL, "+32499000443", "Patch \"now\"", &e);
+	assert_non_null(b);
+	assert_string_equal(b, "{\"to\":\"+32499000443\",\"text\":\"Patch \\\"now\\\"\"}");
+	free(b);
+	b = sms_body("{\"sender\": \"warroom\", \"messages\": [{\"destination\": \"tel:{to}\","
+		     " \"content\": \"{text} ({to})\"}]}", "+32499000443", "Patch now", &e);
+	assert_non_null(b);
+	json_t *d = json_loads(b, 0, NULL);
+	free(b);
+	assert_non_null(d);
+	json_t *m = json_array_get(json_object_get(d, "messages"), 0);
+	assert_string_equal(json_string_value(json_object_get(m, "destination")), "tel:+32499000443");
+	assert_string_equal(json_string_value(json_object_get(m, "content")), "Patch now (+32499000443)");
+	assert_string_equal(json_string_value(json_object_get(d, "sender")), "warroom");
+	json_decref(d);
+	assert_null(sms_body("{\"to\": ", "+32499000443", "x", &e));
+	assert_string_equal(e.field, "WARROOM_SMS_TEMPLATE");
+}
+
 static void test_webhook_signature(void **state)
 {
 	(void)state;
@@ -104,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_sms_long_title_cut_on_characters),
 		cmocka_unit_test(test_sms_amber_hides_title),
 		cmocka_unit_test(test_sms_link_too_long_is_dropped),
+		cmocka_unit_test(test_sms_body_template),
 		cmocka_unit_test(test_webhook_signature),
 		cmocka_unit_test(test_escalation_policy),
 	};
