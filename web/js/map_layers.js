@@ -25,17 +25,21 @@ export async function alertsLayer() {
   };
 }
 
-// Signed up for a cyber-audit; only the checklist started; neither.
-export const PROGRAMME_LEGEND = [['prog-signed', 'complete'], ['prog-started', 'partial'], ['prog-nothing', 'none']];
+// Audit findings overdue; signed up for a cyber-audit; only the checklist
+// started; neither.
+export const PROGRAMME_LEGEND = [['prog-overdue', 'alert'], ['prog-signed', 'complete'], ['prog-started', 'partial'], ['prog-nothing', 'none']];
 
 export async function programmeLayer() {
-  const [notSigned, notStarted] = await Promise.all([
-    api.get('/programme/campaigns/not-signed-up'), api.get('/programme/campaigns/checklist-not-started')]);
+  const [notSigned, notStarted, overdue] = await Promise.all([
+    api.get('/programme/campaigns/not-signed-up'), api.get('/programme/campaigns/checklist-not-started'),
+    api.get('/programme/campaigns/findings-overdue')]);
   const ns = new Set(notSigned.orgs.map((o) => o.id));
   const nst = new Set(notStarted.orgs.map((o) => o.id));
+  const od = new Set(overdue.orgs.map((o) => o.id));
   return {
     statusOf: (org) => {
       if (!org) return ['unknown', 'unknown'];
+      if (od.has(org.id)) return ['prog-overdue', 'alert'];
       if (!ns.has(org.id)) return ['prog-signed', 'complete'];
       return nst.has(org.id) ? ['prog-nothing', 'none'] : ['prog-started', 'partial'];
     },
