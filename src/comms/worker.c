@@ -55,6 +55,8 @@ int comms_config_defaults(struct comms_config *c, struct wr_err *e)
 	snprintf(c->smtp.from, sizeof c->smtp.from, "warroom@localhost");
 	c->retry_base = 30;
 	c->rate = 100;
+	c->sms_rate = 10;
+	c->webhook_rate = 50;
 	c->lease = 60;
 	c->escalation_every = 60;
 	int rc = env_into("WARROOM_SMTP_URL", c->smtp.url, sizeof c->smtp.url, e);
@@ -68,6 +70,10 @@ int comms_config_defaults(struct comms_config *c, struct wr_err *e)
 		rc = env_number("WARROOM_SMTP_RETRY_BASE", 1, 86400, &c->retry_base, e);
 	if (!rc)
 		rc = env_number("WARROOM_SMTP_RATE", 1, 100000, &c->rate, e);
+	if (!rc)
+		rc = env_number("WARROOM_SMS_RATE", 1, 100000, &c->sms_rate, e);
+	if (!rc)
+		rc = env_number("WARROOM_WEBHOOK_RATE", 1, 100000, &c->webhook_rate, e);
 	if (!rc)
 		rc = env_into("WARROOM_SMS_URL", c->sms.url, sizeof c->sms.url, e);
 	if (!rc)
@@ -91,9 +97,11 @@ static void stamp(int64_t t, char out[32])
 	time_format_rfc3339((time_t)t, out, 32);
 }
 
+enum { CH_EMAIL, CH_SMS, CH_WEBHOOK, N_CHANNELS };
+
 /* Leases up to BATCH due rows of the channels configured; their ids into
- * ids. */
-static int lease(sqlite3 *db, int64_t now, int64_t *ids, int *n, struct wr_err *e)
+ * ids, their channels into chans. */
+static int lease(sqlite3 *db, int64_t now, int64_t *ids, int *chans, int *n, struct wr_err *e)
 {
 	char nows[32], until[32];
 	stamp(now, nows);
@@ -108,7 +116,7 @@ static int lease(sqlite3 *db, int64_t now, int64_t *ids, int *n, struct wr_err *
 			" WHERE status = 'queued' AND next_attempt_at <= ?1"
 			" AND (lease_until IS NULL OR lease_until < ?1) AND (channel = 'webhook'"
 			" OR (channel = 'email' AND ?4) OR (channel = 'sms' AND ?5)) ORDER BY id LIMIT ?3)"
-			" RETURNING id",
+			" RETURNING id, channel",
 			&st, e);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, nows, -1, SQLITE_STATIC);
@@ -117,8 +125,11 @@ static int lease(sqlite3 *db, int64_t now, int64_t *ids, int *n, struct wr_err *
 		sqlite3_bind_int(st, 4, cfg.smtp.url[0] != 0);
 		sqlite3_bind_int(st, 5, cfg.sms.url[0] != 0);
 		int s;
-		while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < BATCH)
+		while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < BATCH) {
+			const char *ch = (const char *)sqlite3_column_text(st, 1);
+			chans[*n] = !strcmp(ch, "sms") ? CH_SMS : !strcmp(ch, "webhook") ? CH_WEBHOOK : CH_EMAIL;
 			ids[(*n)++] = sqlite3_column_int64(st, 0);
+		}
 		sqlite3_finalize(st);
 		if (s != SQLITE_DONE && s != SQLITE_ROW)
 			rc = db_fail(db, e);
@@ -319,7 +330,8 @@ static void *work(void *arg)
 		log_warn("delivery worker: %s", e.message);
 		return NULL;
 	}
-	double next_escalation = 0;
+	double next_escalation = 0, next_slot[N_CHANNELS] = {0, 0, 0};
+	const double rates[N_CHANNELS] = {cfg.rate, cfg.sms_rate, cfg.webhook_rate};
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		pthread_mutex_unlock(&lock);
@@ -333,8 +345,8 @@ static void *work(void *arg)
 			next_escalation = time_monotonic() + cfg.escalation_every;
 		}
 		int64_t ids[BATCH];
-		int n = 0;
-		if (lease(db, time_now(), ids, &n, &e))
+		int chans[BATCH], n = 0;
+		if (lease(db, time_now(), ids, chans, &n, &e))
 			log_warn("delivery worker: %s", e.message);
 		for (int i = 0; i < n; i++) {
 			pthread_mutex_lock(&lock);
@@ -342,9 +354,15 @@ static void *work(void *arg)
 			pthread_mutex_unlock(&lock);
 			if (stop)
 				break; /* the rest is leased: taken again when the lease ends */
-			struct timespec pace = {0, 1000000000L / cfg.rate};
+			/* Each channel at its own rate: wait for this channel's next slot
+			 * (at most 1/rate s; the other channels' slots pass meanwhile). */
+			double wait = next_slot[chans[i]] - time_monotonic();
+			if (wait > 0) {
+				struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
+				nanosleep(&ts, NULL);
+			}
 			deliver(db, key, ids[i]);
-			nanosleep(&pace, NULL);
+			next_slot[chans[i]] = time_monotonic() + 1.0 / rates[chans[i]];
 		}
 		finish_advisories(db);
 		pthread_mutex_lock(&lock);

@@ -12,13 +12,16 @@ struct comms_config {
 	struct sms_config sms;
 	char public_url[256]; /* for the acknowledgement links */
 	int retry_base;       /* seconds before the first retry (doubles, with jitter) */
-	int rate;             /* messages per second at most */
+	int rate;             /* e-mails per second at most */
+	int sms_rate;         /* text messages per second at most */
+	int webhook_rate;     /* webhook POSTs per second at most */
 	int lease;            /* seconds a worker holds a row before another may take it */
 	int escalation_every; /* seconds between escalation passes */
 };
 
 /* Defaults and WARROOM_SMTP_URL, WARROOM_MAIL_FROM, WARROOM_SMTP_USER,
  * WARROOM_SMTP_PASSWORD, WARROOM_SMTP_RETRY_BASE, WARROOM_SMTP_RATE,
+ * WARROOM_SMS_RATE, WARROOM_WEBHOOK_RATE,
  * WARROOM_SMS_URL, WARROOM_SMS_TOKEN, WARROOM_DELIVERY_LEASE,
  * WARROOM_ESCALATION_INTERVAL. */
 int comms_config_defaults(struct comms_config *c, struct wr_err *e);

@@ -6,6 +6,7 @@ parsed JSON) and can be told to answer a status for the next N requests
 import http.server
 import json
 import threading
+import time
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -20,7 +21,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body = None
         with sink.lock:
             sink.requests.append({"path": self.path, "headers": dict(self.headers.items()),
-                                  "raw": raw, "json": body, "status": status})
+                                  "raw": raw, "json": body, "status": status,
+                                  "at": time.monotonic()})
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", "2")
