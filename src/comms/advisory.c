@@ -485,19 +485,28 @@ int advisory_approve(sqlite3 *db, const struct actor *a, int64_t id, json_t **ou
 }
 
 /* A SPOC sees an advisory when it was sent to its town. */
+/* The organisation whose inbox the actor reads: a SPOC's town, a provider
+ * account's provider (its contacts are recipients too); 0 for others. */
+static int64_t recipient_org(const struct actor *a)
+{
+	if (a->role == ROLE_SPOC)
+		return a->org_id;
+	return a->role == ROLE_PROVIDER ? a->provider_id : 0;
+}
+
 static int visible(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e)
 {
 	if (scope_is_staff(a))
 		return 0;
-	int64_t n = 0;
-	if (a->role == ROLE_SPOC) {
+	int64_t n = 0, own = recipient_org(a);
+	if (own) {
 		sqlite3_stmt *st;
 		int rc = db_prepare(db, "SELECT count(*) FROM deliveries WHERE advisory_id = ?1 AND org_id = ?2",
 				    &st, e);
 		if (rc)
 			return rc;
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, a->org_id);
+		sqlite3_bind_int64(st, 2, own);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			n = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
@@ -601,7 +610,7 @@ int advisory_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor,
 {
 	*items = NULL;
 	*next_cursor = 0;
-	if (!scope_is_staff(a) && a->role != ROLE_SPOC)
+	if (!scope_is_staff(a) && !recipient_org(a))
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "advisories are shown to the war room and the towns");
 	sqlite3_stmt *st;
 	int rc = db_prepare(db,
@@ -612,7 +621,7 @@ int advisory_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor,
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, cursor);
-	sqlite3_bind_int64(st, 2, scope_is_staff(a) ? 0 : (a->org_id ? a->org_id : -1));
+	sqlite3_bind_int64(st, 2, scope_is_staff(a) ? 0 : recipient_org(a));
 	sqlite3_bind_int(st, 3, limit + 1);
 	return db_page(db, st, limit, advisory_json, items, next_cursor, e);
 }

@@ -26,7 +26,8 @@ ADVISORY = {"title": "Play ransomware: check your VPN appliances tonight",
 
 class Comms(ServerTestCase):
     SERVER_ENV = SINK.server_env()
-    USERS = ServerTestCase.USERS + [("analyst2", "analyst", None, None)]
+    USERS = ServerTestCase.USERS + [("analyst2", "analyst", None, None),
+                                    ("prov_user", "provider", None, "provider0")]
 
     @classmethod
     def prepare_server(cls):
@@ -153,6 +154,13 @@ class Comms(ServerTestCase):
         wait_for(lambda: [m for m in SINK.to("soc@provider.example.org") if "AMBER to the provider" in m["Subject"]],
                  "the provider's copy")
         self.assertEqual([m for m in SINK.to("soc@provider.example.org") if "AMBER to the town" in m["Subject"]], [])
+        # the provider's accounts find in their inbox what reached the provider, nothing else
+        inbox = [x["id"] for x in items_of(self.session("prov_user").get("/api/v1/advisories"))]
+        self.assertIn(green["id"], inbox)
+        self.assertIn(named["id"], inbox)
+        self.assertNotIn(amber["id"], inbox)
+        self.assertStatus(self.session("prov_user").get("/api/v1/advisories/%d" % named["id"]), 200)
+        self.assertError(self.session("prov_user").get("/api/v1/advisories/%d" % amber["id"]), 404, "not_found")
 
     def test_attachments(self):
         a = self.c["analyst"]

@@ -67,7 +67,7 @@ function navLinks(user) {
   if (user.role !== 'viewer') links.push({ href: '#/indicators', key: 'nav.indicators', match: /^\/indicators/, id: 'nav-indicators' });
   if (user.role !== 'viewer') links.push({ href: '#/incidents', key: 'nav.incidents', match: /^\/incidents/, id: 'nav-incidents' });
   if (can.editAny(user)) links.push({ href: '#/call-list', key: 'nav.calllist', match: /^\/call-list/, id: 'nav-calllist' });
-  if (can.editAny(user) || user.role === 'spoc') links.push({ href: '#/advisories', key: 'nav.advisories', match: /^\/advisories/, id: 'nav-advisories' });
+  if (can.editAny(user) || ['spoc', 'provider'].includes(user.role)) links.push({ href: '#/advisories', key: 'nav.advisories', match: /^\/advisories/, id: 'nav-advisories' });
   return links;
 }
 
@@ -133,7 +133,7 @@ const pages = [
   { re: /^\/programme\/?$/, page: programmePage, allowed: (u) => can.editAny(u) || u.role === 'viewer' },
   { re: /^\/sessions\/?$/, page: sessionsPage, allowed: () => true },
   { re: /^\/indicators\/?$/, page: indicatorsPage, allowed: (u) => u.role !== 'viewer' },
-  { re: /^\/advisories(?:\/(\d+))?\/?$/, page: advisoriesPage, allowed: (u) => can.editAny(u) || u.role === 'spoc' },
+  { re: /^\/advisories(?:\/(\d+))?\/?$/, page: advisoriesPage, allowed: (u) => can.editAny(u) || ['spoc', 'provider'].includes(u.role) },
   { re: /^\/incidents(?:\/(\d+))?\/?$/, page: incidentsPage, allowed: (u) => u.role !== 'viewer' },
   { re: /^\/call-list\/?$/, page: callListPage, allowed: (u) => can.editAny(u) },
 ];
