@@ -85,6 +85,11 @@ void api_incidents_patch(struct http_req *rq, struct http_resp *rs)
 	change(rq, rs, incident_update, 200);
 }
 
+void api_incidents_lessons(struct http_req *rq, struct http_resp *rs)
+{
+	change(rq, rs, incident_lessons, 201);
+}
+
 void api_incidents_status(struct http_req *rq, struct http_resp *rs)
 {
 	change(rq, rs, incident_set_status, 200);

@@ -61,6 +61,7 @@ const struct api_route api_routes[] = {
 	{"POST", "/api/v1/incidents", api_incidents_create, 1},
 	{"GET", "/api/v1/incidents/{id}", api_incidents_get, 1},
 	{"PATCH", "/api/v1/incidents/{id}", api_incidents_patch, 1},
+	{"POST", "/api/v1/incidents/{id}/lessons", api_incidents_lessons, 1},
 	{"POST", "/api/v1/incidents/{id}/status", api_incidents_status, 1},
 	{"POST", "/api/v1/incidents/{id}/reports", api_incidents_report, 1},
 	{"POST", "/api/v1/incidents/{id}/notes", api_incidents_note, 1},

@@ -15,7 +15,8 @@
 
 static const char *const texts[] = {"title", "description", "category", "type", "severity", "tlp", NULL};
 static const char *const times[] = {"occurred_at", "detected_at", "aware_at", NULL};
-static const char *const flags[] = {"significant", "personal_data", "nis2_mandatory", "consent_provider", NULL};
+static const char *const flags[] = {"significant", "personal_data", "nis2_mandatory", "consent_provider",
+				    "consent_lessons", "consent_indicators", NULL};
 
 static int one_of(const char *s, const char *const list[])
 {
@@ -125,8 +126,8 @@ int incident_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t
 	rc = db_prepare(db,
 			"UPDATE incidents SET title = ?2, description = ?3, occurred_at = ?4, detected_at = ?5,"
 			" aware_at = ?6, category = ?7, type = ?8, severity = ?9, tlp = ?10, significant = ?11,"
-			" personal_data = ?12, nis2_mandatory = ?13, consent_provider = ?14, impact = ?15,"
-			" updated_at = ?16 WHERE id = ?1",
+			" personal_data = ?12, nis2_mandatory = ?13, consent_provider = ?14, impact = ?17,"
+			" updated_at = ?18, consent_lessons = ?15, consent_indicators = ?16 WHERE id = ?1",
 			&st, e);
 	if (!rc) {
 		static const char *const cols[] = {"title", "description", "occurred_at", "detected_at", "aware_at",
@@ -136,8 +137,8 @@ int incident_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t
 			db_bind_text_or_null(st, i + 2, json_string_value(json_object_get(cur, cols[i])));
 		for (int i = 0; flags[i]; i++)
 			sqlite3_bind_int(st, 11 + i, json_is_true(json_object_get(cur, flags[i])));
-		sqlite3_bind_text(st, 15, impact, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 16, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 17, impact, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 18, now, -1, SQLITE_STATIC);
 		if (!(rc = db_step_done(db, st, e)))
 			rc = inc_timeline_add(db, id, a->name, "update", what, 0, now, e);
 	}

@@ -173,7 +173,7 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	static const char *const allowed[] = {"org_id", "title", "description", "occurred_at",
 					      "detected_at", "aware_at", "category", "type", "severity",
 					      "tlp", "significant", "personal_data", "nis2_mandatory",
-					      "consent_provider", "impact", NULL};
+					      "consent_provider", "consent_lessons", "consent_indicators", "impact", NULL};
 	*out = NULL;
 	int64_t org = 0;
 	int rc = json_reject_unknown(body, allowed, e);
@@ -194,7 +194,7 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	}
 	const char *title, *desc = "", *cat, *type, *sev = "medium", *tlp = "AMBER+STRICT";
 	char occurred[32], detected[32], aware[32];
-	int sig = 0, pd = 0, nis2 = 0, consent = 0;
+	int sig = 0, pd = 0, nis2 = 0, consent = 0, lessons = 0, iocs = 0;
 	if ((rc = json_get_string(body, "title", 1, &title, NULL, e)) ||
 	    (rc = json_get_string(body, "description", 0, &desc, NULL, e)) ||
 	    (rc = json_get_string(body, "category", 1, &cat, NULL, e)) ||
@@ -207,7 +207,9 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	    (rc = json_get_bool(body, "significant", 0, &sig, NULL, e)) ||
 	    (rc = json_get_bool(body, "personal_data", 0, &pd, NULL, e)) ||
 	    (rc = json_get_bool(body, "nis2_mandatory", 0, &nis2, NULL, e)) ||
-	    (rc = json_get_bool(body, "consent_provider", 0, &consent, NULL, e)))
+	    (rc = json_get_bool(body, "consent_provider", 0, &consent, NULL, e)) ||
+	    (rc = json_get_bool(body, "consent_lessons", 0, &lessons, NULL, e)) ||
+	    (rc = json_get_bool(body, "consent_indicators", 0, &iocs, NULL, e)))
 		return rc;
 	if (!*title || strlen(title) > 200)
 		return wr_err_set(e, WR_EINVAL, "title", "must have 1 to 200 characters");
@@ -243,8 +245,9 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	rc = db_prepare(db,
 			"INSERT INTO incidents (org_id, reporter, on_behalf, title, description, occurred_at,"
 			" detected_at, aware_at, category, type, severity, status, tlp, significant,"
-			" personal_data, nis2_mandatory, consent_provider, impact, created_at, updated_at)"
-			" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'reported',?12,?13,?14,?15,?16,?17,?18,?18)",
+			" personal_data, nis2_mandatory, consent_provider, impact, created_at, updated_at,"
+			" consent_lessons, consent_indicators)"
+			" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'reported',?12,?13,?14,?15,?16,?17,?18,?18,?19,?20)",
 			&st, e);
 	if (!rc) {
 		sqlite3_bind_int64(st, 1, org);
@@ -265,6 +268,8 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 		sqlite3_bind_int(st, 16, consent);
 		sqlite3_bind_text(st, 17, impact_s ? impact_s : "{}", -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 18, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 19, lessons);
+		sqlite3_bind_int(st, 20, iocs);
 		rc = db_step_done(db, st, e);
 		if (rc == WR_EDB)
 			rc = wr_err_set(e, WR_EINVAL, "tlp", "is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED");
@@ -286,7 +291,8 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 	"SELECT i.id, i.org_id, o.name AS org_name, i.reporter, i.on_behalf, i.title, i.description," \
 	" i.occurred_at, i.detected_at, i.aware_at, i.category, i.type, i.severity, i.status,"      \
 	" i.duplicate_of, i.tlp, i.significant, i.personal_data, i.nis2_mandatory,"                 \
-	" i.consent_provider, i.impact, i.created_at, i.updated_at FROM incidents i"                  \
+	" i.consent_provider, i.consent_lessons, i.consent_indicators, i.impact, i.created_at, i.updated_at"   \
+	" FROM incidents i"                  \
 	" JOIN orgs o ON o.id = i.org_id"
 
 static json_t *row_json(sqlite3_stmt *st)
@@ -295,8 +301,8 @@ static json_t *row_json(sqlite3_stmt *st)
 	if (!o)
 		return NULL;
 	const char *bools[] = {"on_behalf", "significant", "personal_data", "nis2_mandatory",
-			       "consent_provider"};
-	for (int i = 0; i < 5; i++)
+			       "consent_provider", "consent_lessons", "consent_indicators"};
+	for (int i = 0; i < 7; i++)
 		json_object_set_new(o, bools[i], json_boolean(json_integer_value(json_object_get(o, bools[i]))));
 	json_t *impact = json_loads(json_string_value(json_object_get(o, "impact")) ? json_string_value(json_object_get(o, "impact")) : "{}", 0, NULL);
 	json_object_set_new(o, "impact", impact ? impact : json_object());

@@ -128,4 +128,10 @@ int incidents_due(sqlite3 *db, const struct actor *a, int hours, json_t **items,
  * deputies through the communications engine; *sent how many. */
 int incident_reminders_due(sqlite3 *db, int64_t now, int *sent, struct wr_err *e);
 
+/* The war room's lessons of incident id as an advisory draft to every
+ * local government's ICT providers ({"lessons": markdown, "title"}):
+ * TLP:GREEN, anonymised, only with the town's consent_lessons (409). */
+int incident_lessons(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body, json_t **out,
+		     struct wr_err *e);
+
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/email.h"
 #include "base/timeutil.h"
 #include "comms/comms.h"
 #include "incidents/inc_internal.h"
@@ -41,6 +42,34 @@ static int already(sqlite3 *db, int64_t id, const char *clock, const char *step,
 	*yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/* A copy for the war room's own mailbox (WARROOM_TEAM_EMAIL), so the
+ * analysts handling incidents get the reminders too. */
+static int copy_to_team(sqlite3 *db, int64_t adv, int64_t org, const char *now, struct wr_err *e)
+{
+	const char *team = getenv("WARROOM_TEAM_EMAIL");
+	char address[256];
+	if (!team || !*team)
+		return 0;
+	int rc = email_canonical(team, "WARROOM_TEAM_EMAIL", address, sizeof address, e);
+	sqlite3_stmt *st;
+	if (rc || (rc = db_prepare(db,
+				   "INSERT INTO deliveries (advisory_id, org_id, contact_id, name, role, channel, address,"
+				   " message_id, status, next_attempt_at) VALUES (?1, ?2, NULL, 'war room', 'war-room',"
+				   " 'email', ?3, printf('<wr-%d-team@warroom>', ?1), 'queued', ?4)",
+				   &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, adv);
+	sqlite3_bind_int64(st, 2, org);
+	sqlite3_bind_text(st, 3, address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	if (!(rc = db_step_done(db, st, e)) &&
+	    !(rc = db_prepare(db, "UPDATE advisories SET status = 'sending' WHERE id = ?1", &st, e))) {
+		sqlite3_bind_int64(st, 1, adv); /* a town without contacts left it 'sent' */
+		rc = db_step_done(db, st, e);
+	}
+	return rc;
 }
 
 static int remind(sqlite3 *db, const json_t *inc, const json_t *clock, const char *step, struct wr_err *e)
@@ -75,6 +104,8 @@ static int remind(sqlite3 *db, const json_t *inc, const json_t *clock, const cha
 	inc_now(now);
 	if (!(rc = db_begin(db, e))) {
 		rc = comms_system_message(db, &m, &adv, e);
+		if (!rc)
+			rc = copy_to_team(db, adv, m.org_id, now, e);
 		if (!rc && !(rc = db_prepare(db, "INSERT INTO incident_reminders VALUES (?1, ?2, ?3, ?4, ?5)", &st, e))) {
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);

@@ -24,6 +24,7 @@ static const char *const migrations[] = {
 	"sql/011_incident_tasks.sql",
 	"sql/010_vuln_ops.sql",
 	"sql/014_incident_reminders.sql",
+	"sql/015_incident_consents.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

@@ -22,7 +22,8 @@ with open(CLOCK, "w") as f:
 
 class Reminders(ServerTestCase):
     # the server's own reminder job off: the test runs it with the CLI
-    SERVER_ENV = dict(SINK.server_env(), WARROOM_TEST_CLOCK_FILE=CLOCK, WARROOM_REMINDER_INTERVAL="0")
+    SERVER_ENV = dict(SINK.server_env(), WARROOM_TEST_CLOCK_FILE=CLOCK, WARROOM_REMINDER_INTERVAL="0",
+                      WARROOM_TEAM_EMAIL="incidents@war-room.example")
 
     def clock(self, hours):
         with open(CLOCK, "w") as f:
@@ -59,6 +60,8 @@ class Reminders(ServerTestCase):
                          ["NIS2 early warning"] * 3 + ["NIS2 incident notification"])
         self.assertTrue(any(s.startswith("[TLP:AMBER+STRICT] Overdue: NIS2 early warning") for s in subj), subj)
         self.assertTrue(self.subjects("deputy@gent.example.org"))
+        # the war room's own mailbox gets each reminder too
+        wait_for(lambda: len(self.subjects("incidents@war-room.example")) == 4, "the war room's copies")
         m = [m for m in SINK.to("spoc@gent.example.org") if "incident #%d" % self.inc in m["Subject"]][0]
         self.assertNotIn("Secret-title", m.get_body(("plain",)).get_content())
         # the notification recorded: its later steps are not sent

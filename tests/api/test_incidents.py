@@ -117,6 +117,28 @@ class Incidents(ServerTestCase):
         self.assertStatus(self.c["analyst"].post(path + "/status", {"status": "rejected"}), 200)
         self.assertError(g.patch(path, {"title": "too late"}), 409, "conflict", field="status")
 
+    def test_lessons_to_every_provider(self):
+        self.set_clock(0)
+        inc = self.c["spoc_gent"].post("/api/v1/incidents", dict(RANSOM, title="Gent file server encrypted",
+                                                                 description="Jan Peeters found the note")).json
+        self.assertEqual((inc["consent_lessons"], inc["consent_indicators"]), (False, False))
+        url = "/api/v1/incidents/%d/lessons" % inc["id"]
+        body = {"lessons": "Keep one backup offline; test the restore every quarter."}
+        self.assertError(self.c["analyst"].post(url, body), 409, "conflict", field="consent_lessons")
+        r = self.c["spoc_gent"].patch("/api/v1/incidents/%d" % inc["id"], {"consent_lessons": True})
+        self.assertTrue(r.json["consent_lessons"])
+        self.assertError(self.c["spoc_gent"].post(url, body), 403, "forbidden")
+        self.assertError(self.c["analyst"].post(url, {}), 422, "invalid", field="lessons")
+        r = self.c["analyst"].post(url, body)
+        self.assertStatus(r, 201)
+        adv = r.json
+        self.assertEqual((adv["status"], adv["kind"], adv["tlp"]), ("draft", "lessons-learned", "GREEN"))
+        self.assertEqual(adv["audience"], {"all": True, "roles": ["provider"]})
+        self.assertIn("Keep one backup offline", adv["body"])
+        self.assertIn("malicious-code / infected-system", adv["body"])
+        for secret in ("Gent", "Jan Peeters", "file server encrypted"):
+            self.assertNotIn(secret, adv["body"] + adv["title"])
+
     def test_status_clocks_reports_timeline(self):
         self.set_clock(0)
         inc = self.c["analyst"].post("/api/v1/incidents", dict(RANSOM, org_id=self.gent["id"])).json
