@@ -131,6 +131,7 @@ void api_sightings_false_positive(struct http_req *rq, struct http_resp *rs);
 void api_alerts_list(struct http_req *rq, struct http_resp *rs);
 void api_incidents_patch(struct http_req *rq, struct http_resp *rs);
 void api_incidents_lessons(struct http_req *rq, struct http_resp *rs);
+void api_incidents_counts(struct http_req *rq, struct http_resp *rs);
 void api_sessions_invitation(struct http_req *rq, struct http_resp *rs);
 void api_sessions_reminder(struct http_req *rq, struct http_resp *rs);
 void api_advisory_attachment_add(struct http_req *rq, struct http_resp *rs);

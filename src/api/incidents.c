@@ -85,6 +85,16 @@ void api_incidents_patch(struct http_req *rq, struct http_resp *rs)
 	change(rq, rs, incident_update, 200);
 }
 
+void api_incidents_counts(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *out;
+	struct wr_err e = {0};
+	if (incident_counts(rq->db, &rq->actor, &out, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, 200, out);
+}
+
 void api_incidents_lessons(struct http_req *rq, struct http_resp *rs)
 {
 	change(rq, rs, incident_lessons, 201);

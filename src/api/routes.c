@@ -57,6 +57,7 @@ const struct api_route api_routes[] = {
 	{"DELETE", "/api/v1/orgs/{id}/webhook", api_webhook_delete, 1},
 	{"GET", "/api/v1/incidents/taxonomy", api_incidents_taxonomy, 1},
 	{"GET", "/api/v1/incidents/due", api_incidents_due, 1},
+	{"GET", "/api/v1/incidents/counts", api_incidents_counts, 1},
 	{"GET", "/api/v1/incidents", api_incidents_list, 1},
 	{"POST", "/api/v1/incidents", api_incidents_create, 1},
 	{"GET", "/api/v1/incidents/{id}", api_incidents_get, 1},

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "base/timeutil.h"
+#include "programme/brussels_time.h"
 
 static int month_days(int y, int m)
 {
@@ -65,9 +66,14 @@ static json_t *legal_clock(const char *name, const char *kind, int64_t due, int6
 	if (done)
 		time_format_rfc3339((time_t)done, s, sizeof s);
 	const char *state = done ? "done" : !due ? "waiting" : now > due ? "overdue" : "due";
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s?}", "kind", clock_kind(kind), "name", name,
-			 "report", kind, "due", due ? d : NULL, "due_at", due ? d : NULL, "state", state,
-			 "submitted_at", done ? s : NULL);
+	/* The clocks run on elapsed time; due_local shows the due moment as a
+	 * Brussels wall time (summer time included). */
+	char local[32] = "";
+	if (due)
+		brussels_format(due, local, sizeof local);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s?}", "kind", clock_kind(kind), "name", name,
+			 "report", kind, "due", due ? d : NULL, "due_at", due ? d : NULL, "due_local",
+			 due ? local : NULL, "state", state, "submitted_at", done ? s : NULL);
 }
 
 json_t *incident_clocks(int64_t aware, int personal_data, const json_t *reports, int64_t now)

@@ -425,6 +425,44 @@ int incident_list_filtered(sqlite3 *db, const struct actor *a, const struct inci
 	return db_page(db, st, limit, row_json, items, next_cursor, e);
 }
 
+int incident_counts(sqlite3 *db, const struct actor *a, json_t **out, struct wr_err *e)
+{
+	*out = NULL;
+	if (!scope_is_staff(a) && a->role != ROLE_VIEWER)
+		return wr_err_set(e, WR_EFORBIDDEN, NULL, "the counts are for the war room and the viewers");
+	json_t *by_status = json_object(), *by_severity = json_object();
+	int64_t total = 0, open = 0, overdue = 0;
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, "SELECT status, severity, count(*) FROM incidents GROUP BY status, severity", &st, e);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 0);
+		const char *sev = (const char *)sqlite3_column_text(st, 1);
+		int64_t n = sqlite3_column_int64(st, 2);
+		json_object_set_new(by_status, status,
+				    json_integer(json_integer_value(json_object_get(by_status, status)) + n));
+		json_object_set_new(by_severity, sev, json_integer(json_integer_value(json_object_get(by_severity, sev)) + n));
+		total += n;
+		if (!incident_status_final(status))
+			open += n;
+	}
+	if (!rc)
+		sqlite3_finalize(st);
+	if (!rc && !(rc = db_prepare(db, "SELECT count(*) FROM incidents i WHERE" OVERDUE_SQL, &st, e))) {
+		sqlite3_bind_int64(st, 3, time_now());
+		if (sqlite3_step(st) == SQLITE_ROW)
+			overdue = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (!rc)
+		*out = json_pack("{s:I, s:I, s:I, s:o, s:o}", "total", (json_int_t)total, "open", (json_int_t)open,
+				 "overdue", (json_int_t)overdue, "by_status", by_status, "by_severity", by_severity);
+	else {
+		json_decref(by_status);
+		json_decref(by_severity);
+	}
+	return rc || *out ? rc : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+}
+
 int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
 		  int64_t *next_cursor, struct wr_err *e)
 {

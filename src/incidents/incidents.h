@@ -48,6 +48,10 @@ int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json
 int incident_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e);
 int incident_list(sqlite3 *db, const struct actor *a, int limit, int64_t cursor, json_t **items,
 		  int64_t *next_cursor, struct wr_err *e);
+/* Figures without detail, for the war room and the viewers (the
+ * minister's office): {"total", "open", "overdue" (open with a legal clock
+ * past due), "by_status", "by_severity"}. */
+int incident_counts(sqlite3 *db, const struct actor *a, json_t **out, struct wr_err *e);
 /* The list narrowed: status (NULL: any), org_id (0: any), overdue (open
  * incidents with a legal clock past due and its report not recorded). */
 struct incident_filter {

@@ -64,6 +64,14 @@ class Incidents(ServerTestCase):
         self.assertError(self.c["spoc_antwerpen"].post(path + "/notes", {"text": "peek"}), 404, "not_found")
         r = self.c["spoc_gent"].post("/api/v1/incidents", dict(RANSOM, type="ddos"))
         self.assertError(r, 422, "invalid", field="type")
+        # a viewer (the minister's office) sees counts only
+        n = self.c["viewer"].get("/api/v1/incidents/counts")
+        self.assertStatus(n, 200)
+        self.assertGreaterEqual(n.json["total"], 2)
+        self.assertGreaterEqual(n.json["by_severity"]["critical"], 2)
+        self.assertGreaterEqual(n.json["overdue"], 1)  # aware 2026-11-28T03:10Z: the early warning is late
+        self.assertNotIn("items", n.json)
+        self.assertError(self.c["spoc_gent"].get("/api/v1/incidents/counts"), 403, "forbidden")
 
     def test_patch_filters_and_moments(self):
         import datetime

@@ -76,6 +76,32 @@ static void test_clocks(void **state)
 	json_decref(none);
 }
 
+/* Across the start of summer time in Brussels (29 March 2026, 02:00 CET ->
+ * 03:00 CEST) the clocks count elapsed hours: 24 hours after Saturday
+ * 23:00 CET is Monday 00:00 CEST by the wall clock, and due_local says so. */
+static void test_clocks_across_summer_time(void **state)
+{
+	(void)state;
+	json_t *reports = json_array();
+	int64_t aware = at("2026-03-28T22:00:00Z"); /* 23:00 in Brussels (CET) */
+	json_t *c = incident_clocks(aware, 1, reports, aware);
+	const json_t *early = json_array_get(c, 0);
+	assert_string_equal(json_string_value(json_object_get(early, "kind")), "nis2-early-warning");
+	assert_string_equal(json_string_value(json_object_get(early, "due_at")), "2026-03-29T22:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(early, "due_local")), "2026-03-30T00:00");
+	const json_t *notif = json_array_get(c, 1);
+	assert_string_equal(json_string_value(json_object_get(notif, "due_at")), "2026-03-31T22:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(notif, "due_local")), "2026-04-01T00:00");
+	/* and back to winter time on 25 October: 72 h after Friday 12:00 CEST */
+	json_decref(c);
+	aware = at("2026-10-23T10:00:00Z");
+	c = incident_clocks(aware, 1, reports, aware);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(c, 3), "kind")), "gdpr-notification");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(c, 3), "due_local")), "2026-10-26T11:00");
+	json_decref(c);
+	json_decref(reports);
+}
+
 static void test_taxonomy_and_status(void **state)
 {
 	(void)state;
@@ -97,6 +123,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_month),
 		cmocka_unit_test(test_clocks),
+		cmocka_unit_test(test_clocks_across_summer_time),
 		cmocka_unit_test(test_taxonomy_and_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
