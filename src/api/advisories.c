@@ -25,17 +25,7 @@ void api_advisories_create(struct http_req *rq, struct http_resp *rs)
 
 void api_advisories_patch(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = advisory_update(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_change_reply(rq, rs, advisory_update, 200);
 }
 
 typedef int (*advisory_fn)(sqlite3 *, const struct actor *, int64_t, json_t **, struct wr_err *);

@@ -180,6 +180,21 @@ void api_list_reply(struct http_req *rq, struct http_resp *rs, int def, int max,
 		api_reply(rs, 200, api_page(items, next));
 }
 
+void api_change_reply(struct http_req *rq, struct http_resp *rs, api_change_fn fn, int status)
+{
+	int64_t id;
+	json_t *body, *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
+		return;
+	int rc = fn(rq->db, &rq->actor, id, body, &out, &e);
+	json_decref(body);
+	if (rc)
+		api_error(rs, &e);
+	else
+		api_reply(rs, status, out);
+}
+
 void api_create_reply(struct http_req *rq, struct http_resp *rs, api_create_fn fn)
 {
 	json_t *body, *out;

@@ -47,6 +47,10 @@ typedef int (*api_create_fn)(sqlite3 *db, const struct actor *a, const json_t *b
 void api_list_reply(struct http_req *rq, struct http_resp *rs, int def, int max, api_list_fn fn);
 /* The JSON body -> fn -> 201 with what it made. */
 void api_create_reply(struct http_req *rq, struct http_resp *rs, api_create_fn fn);
+typedef int (*api_change_fn)(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
+			     json_t **out, struct wr_err *e);
+/* Path id {id} and the JSON body -> fn -> status with what it answers. */
+void api_change_reply(struct http_req *rq, struct http_resp *rs, api_change_fn fn, int status);
 /* Writes 403 and returns -1 unless the actor is admin or analyst. */
 int api_require_staff(const struct http_req *rq, struct http_resp *rs);
 int api_require_admin(const struct http_req *rq, struct http_resp *rs);

@@ -46,17 +46,7 @@ void api_contacts_get(struct http_req *rq, struct http_resp *rs)
 
 void api_contacts_patch(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = contact_update(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_change_reply(rq, rs, contact_update, 200);
 }
 
 void api_contacts_delete(struct http_req *rq, struct http_resp *rs)

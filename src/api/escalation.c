@@ -35,17 +35,7 @@ void api_advisory_call_list(struct http_req *rq, struct http_resp *rs)
 
 void api_advisory_called(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = call_record(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 201, out);
+	api_change_reply(rq, rs, call_record, 201);
 }
 
 void api_webhook_get(struct http_req *rq, struct http_resp *rs)
@@ -63,17 +53,7 @@ void api_webhook_get(struct http_req *rq, struct http_resp *rs)
 
 void api_webhook_set(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = webhook_set(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_change_reply(rq, rs, webhook_set, 200);
 }
 
 void api_webhook_delete(struct http_req *rq, struct http_resp *rs)

@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*incident_change_fn)(sqlite3 *, const struct actor *, int64_t, const json_t *,
-				  json_t **, struct wr_err *);
-
 /* GET /api/v1/incidents?status=&org=&clock=overdue */
 void api_incidents_list(struct http_req *rq, struct http_resp *rs)
 {
@@ -65,24 +62,10 @@ void api_incidents_get(struct http_req *rq, struct http_resp *rs)
 		api_reply(rs, 200, out);
 }
 
-static void change(struct http_req *rq, struct http_resp *rs, incident_change_fn fn, int status)
-{
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = fn(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, status, out);
-}
 
 void api_incidents_patch(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_update, 200);
+	api_change_reply(rq, rs, incident_update, 200);
 }
 
 void api_incidents_counts(struct http_req *rq, struct http_resp *rs)
@@ -97,22 +80,22 @@ void api_incidents_counts(struct http_req *rq, struct http_resp *rs)
 
 void api_incidents_lessons(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_lessons, 201);
+	api_change_reply(rq, rs, incident_lessons, 201);
 }
 
 void api_incidents_status(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_set_status, 200);
+	api_change_reply(rq, rs, incident_set_status, 200);
 }
 
 void api_incidents_report(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_add_report, 201);
+	api_change_reply(rq, rs, incident_add_report, 201);
 }
 
 void api_incidents_note(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_add_note, 201);
+	api_change_reply(rq, rs, incident_add_note, 201);
 }
 
 typedef int (*incident_items_fn)(sqlite3 *, const struct actor *, int64_t, json_t **,
@@ -144,12 +127,12 @@ void api_incident_tasks_list(struct http_req *rq, struct http_resp *rs)
 
 void api_incident_tasks_add(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_task_add, 201);
+	api_change_reply(rq, rs, incident_task_add, 201);
 }
 
 void api_incident_playbook_apply(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_apply_playbook, 201);
+	api_change_reply(rq, rs, incident_apply_playbook, 201);
 }
 
 void api_incident_task_patch(struct http_req *rq, struct http_resp *rs)
@@ -186,7 +169,7 @@ void api_incident_help_list(struct http_req *rq, struct http_resp *rs)
 
 void api_incident_help_create(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_help_create, 201);
+	api_change_reply(rq, rs, incident_help_create, 201);
 }
 
 void api_help_requests_list(struct http_req *rq, struct http_resp *rs)
@@ -209,12 +192,12 @@ void api_help_requests_get(struct http_req *rq, struct http_resp *rs)
 
 void api_help_requests_status(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, help_set_status, 200);
+	api_change_reply(rq, rs, help_set_status, 200);
 }
 
 void api_incident_link(struct http_req *rq, struct http_resp *rs)
 {
-	change(rq, rs, incident_link, 201);
+	api_change_reply(rq, rs, incident_link, 201);
 }
 
 void api_incident_unlink(struct http_req *rq, struct http_resp *rs)

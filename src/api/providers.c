@@ -29,17 +29,7 @@ void api_providers_create(struct http_req *rq, struct http_resp *rs)
 
 void api_providers_patch(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = provider_update(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_change_reply(rq, rs, provider_update, 200);
 }
 
 void api_providers_delete(struct http_req *rq, struct http_resp *rs)
@@ -58,17 +48,7 @@ void api_providers_delete(struct http_req *rq, struct http_resp *rs)
  * (or replaces its services); answers 201 with the provider. */
 void api_provider_clients_set(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = provider_client_set(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 201, out);
+	api_change_reply(rq, rs, provider_client_set, 201);
 }
 
 void api_provider_clients_delete(struct http_req *rq, struct http_resp *rs)

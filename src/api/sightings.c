@@ -101,15 +101,5 @@ void api_alerts_by_org(struct http_req *rq, struct http_resp *rs)
 
 void api_alerts_incident(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *body, *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id) || api_body_object(rq, rs, &body))
-		return;
-	int rc = intel_alert_incident(rq->db, &rq->actor, id, body, &out, &e);
-	json_decref(body);
-	if (rc)
-		api_error(rs, &e);
-	else
-		api_reply(rs, 201, out);
+	api_change_reply(rq, rs, intel_alert_incident, 201);
 }
