@@ -332,11 +332,18 @@ int intel_sightings_list(sqlite3 *db, const struct actor *a, int64_t indicator_i
 	return page(db, sql, indicator_id, limit, cursor, items, next, e);
 }
 
+/* Alerts are for the war room and the town concerned, not for providers
+ * or viewers. */
+static int alerts_allowed(const struct actor *a)
+{
+	return a->role != ROLE_PROVIDER && a->role != ROLE_VIEWER;
+}
+
 int intel_alerts_list(sqlite3 *db, const struct actor *a, const char *status, int64_t org_id,
 		      int limit, int64_t cursor, json_t **items, int64_t *next, struct wr_err *e)
 {
 	char cond[128], sql[1024];
-	if (a->role == ROLE_PROVIDER || a->role == ROLE_VIEWER)
+	if (!alerts_allowed(a))
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "alerts are for the war room and the town concerned");
 	if (status && strcmp(status, "open") && strcmp(status, "false-positive") && strcmp(status, "closed"))
 		return wr_err_set(e, WR_EINVAL, "status", "must be open, false-positive or closed");
@@ -356,7 +363,7 @@ int intel_alerts_by_org(sqlite3 *db, const struct actor *a, json_t **items, stru
 {
 	char cond[128], sql[512];
 	*items = NULL;
-	if (a->role == ROLE_PROVIDER || a->role == ROLE_VIEWER)
+	if (!alerts_allowed(a))
 		return wr_err_set(e, WR_EFORBIDDEN, NULL, "alerts are for the war room and the town concerned");
 	if (org_cond(a, "x.org_id", cond, sizeof cond))
 		return wr_err_set(e, WR_EINTERNAL, NULL, "scope too long");
