@@ -125,7 +125,7 @@ static void import_feed(sqlite3 *db, const struct actor *a, enum feed_kind k, co
 	else if (end)
 		say(o, "failed", "%s", ee.message);
 	else
-		say(o, r.added || r.changed ? "imported" : "unchanged",
+		say(o, r.added || r.changed || r.matched ? "imported" : "unchanged",
 		    "imported %zu records from %s: %zu new, %zu changed, %zu unchanged, %zu skipped;"
 		    " software findings: %zu matched, %zu opened, %zu refreshed, %zu reopened",
 		    r.records, name, r.added, r.changed, r.unchanged, r.skipped, r.matched, r.opened,
