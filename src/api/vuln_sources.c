@@ -3,6 +3,7 @@
  * changes; the credential header is never shown back. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include "jobs/jobs.h"
 #include "vulns/fetch.h"
 
 void api_vuln_sources_list(struct http_req *rq, struct http_resp *rs)
@@ -50,8 +51,9 @@ void api_vuln_sources_delete(struct http_req *rq, struct http_resp *rs)
 		api_no_content(rs);
 }
 
-/* Runs the fetch now, in this request: 200 with the source, whose
- * last_status and last_message say what the fetch did. */
+/* The source due now, for the server's job (one of its own threads, not
+ * this request's: a download may take minutes): 202 with the source; its
+ * last_fetch_at, last_status and last_message change when it is done. */
 void api_vuln_sources_fetch(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t id;
@@ -59,8 +61,14 @@ void api_vuln_sources_fetch(struct http_req *rq, struct http_resp *rs)
 	struct wr_err e = {0};
 	if (api_param_id(rq, rs, 0, &id))
 		return;
-	if (vsource_fetch(rq->db, &rq->actor, id, &out, &e))
+	if (vsource_due_now(rq->db, &rq->actor, id, &out, &e)) {
 		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	} else if (jobs_run_soon("vulns.fetch")) {
+		json_decref(out);
+		api_error_simple(rs, WR_ECONFLICT, "",
+				 "this server does not fetch feeds (WARROOM_FETCH_CHECK_INTERVAL=0): the source is due"
+				 " and `warroom vulns fetch` fetches it");
+	} else {
+		api_reply(rs, 202, out);
+	}
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 struct job {
@@ -72,6 +73,7 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static int stopping;
 static int running;
 static atomic_uint_fast64_t due;
+static atomic_int accepting; /* jobs_run_soon() may ask: between start and stop */
 static sqlite3 *jobs_db;
 
 static void *scheduler(void *arg)
@@ -145,6 +147,7 @@ int jobs_start(const char *db_path, struct wr_err *e)
 		return wr_err_set(e, WR_EINTERNAL, "", "cannot start the job scheduler");
 	}
 	running = 1;
+	atomic_store(&accepting, 1);
 	return 0;
 }
 
@@ -152,6 +155,7 @@ void jobs_stop(void)
 {
 	if (!running)
 		return;
+	atomic_store(&accepting, 0);
 	fetch_cancel(1); /* a feed download in flight must not hold up the stop */
 	pthread_mutex_lock(&lock);
 	stopping = 1;
@@ -161,6 +165,20 @@ void jobs_stop(void)
 	db_close(jobs_db);
 	jobs_db = NULL;
 	running = 0;
+}
+
+int jobs_run_soon(const char *name)
+{
+	int rc = -1;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; atomic_load(&accepting) && !stopping && i < N_JOBS; i++)
+		if (!strcmp(jobs[i].name, name) && jobs[i].every) {
+			jobs[i].next = 0;
+			pthread_cond_signal(&wake);
+			rc = 0;
+		}
+	pthread_mutex_unlock(&lock);
+	return rc;
 }
 
 uint64_t jobs_queue_depth(void)

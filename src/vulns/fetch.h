@@ -26,6 +26,9 @@ int vsource_add(sqlite3 *db, const struct actor *a, const json_t *body, json_t *
  * only its name and last four characters ("auth"). */
 int vsource_list(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e);
 int vsource_get(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e);
+/* Staff. Makes an enabled source due now (for the server's job to fetch
+ * it); WR_ECONFLICT when it is disabled. The source in *out. */
+int vsource_due_now(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e);
 /* Admin. WR_ENOTFOUND when there is none. */
 int vsource_remove(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e);
 /* Admin. {"enabled", "every", "token", "header"}: what is given changes. */

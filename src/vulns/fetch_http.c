@@ -190,7 +190,7 @@ int fetch_get(const struct fetch_req *q, struct fetch_resp *r, struct wr_err *e)
 		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(h, CURLOPT_HEADERDATA, &s);
 		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, 900L);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
 		/* a stalled server: under 1 KiB/s for a minute */
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);

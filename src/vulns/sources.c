@@ -296,3 +296,23 @@ int vsource_remove(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err
 		db_rollback(db);
 	return rc;
 }
+
+int vsource_due_now(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
+{
+	*out = NULL;
+	int rc = may_read(a, e);
+	sqlite3_stmt *st = NULL;
+	if (rc || (rc = db_prepare(db, "UPDATE vuln_sources SET next_due = ?2 WHERE id = ?1 AND enabled = 1", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, time_now());
+	if ((rc = db_step_done(db, st, e)))
+		return rc;
+	if (sqlite3_changes(db) == 0) {
+		rc = vsource_get(db, a, id, out, e);
+		json_decref(*out);
+		*out = NULL;
+		return rc ? rc : wr_err_set(e, WR_ECONFLICT, "enabled", "the source is disabled: enable it first");
+	}
+	return vsource_get(db, a, id, out, e);
+}

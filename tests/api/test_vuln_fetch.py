@@ -123,9 +123,13 @@ class FetchNow(FeedTestCase):
     # The job stays off: every fetch here is asked for.
     SERVER_ENV = {"WARROOM_FETCH_CHECK_INTERVAL": "0", "WARROOM_FETCH_MAX": str(FETCH_MAX)}
 
-    def fetch(self, src, who="analyst"):
-        r = self.c[who].post("/api/v1/vulns/sources/%d/fetch" % src["id"], {})
+    def fetch(self, src):
+        """`warroom vulns fetch ID` (exit 1 when the fetch failed), then the source."""
+        p = self.server.cli("vulns", "fetch", src["id"], check=False)
+        r = self.c["analyst"].get("/api/v1/vulns/sources/%d" % src["id"])
         self.assertStatus(r, 200)
+        self.assertEqual(p.returncode, 1 if r.json["last_status"] in ("failed", "refused") else 0, p.stderr)
+        self.assertIn(r.json["last_status"], p.stdout)
         return r.json
 
     def test_1_kev_imported_then_304_token_hidden(self):
@@ -142,6 +146,8 @@ class FetchNow(FeedTestCase):
         for who in ("viewer", "spoc_gent"):
             self.assertStatus(self.c[who].get("/api/v1/vulns/sources"), 403)
             self.assertStatus(self.c[who].post("/api/v1/vulns/sources/%d/fetch" % src["id"], {}), 403)
+        # This server's job is off: the API cannot have it fetched.
+        self.assertError(self.c["analyst"].post("/api/v1/vulns/sources/%d/fetch" % src["id"], {}), 409, "conflict")
         listed = self.c["analyst"].get("/api/v1/vulns/sources")
         self.assertStatus(listed, 200)
         self.assertNotIn(TOKEN, listed.text)
@@ -290,6 +296,7 @@ class FetchNow(FeedTestCase):
         self.assertStatus(self.admin.delete("/api/v1/vulns/sources/%d" % sid), 204)
         self.assertStatus(self.c["analyst"].get("/api/v1/vulns/sources/%d" % sid), 404)
         self.assertStatus(self.c["analyst"].post("/api/v1/vulns/sources/%d/fetch" % sid, {}), 404)
+        self.assertIn("no such feed source", self.server.cli("vulns", "fetch", sid, check=False).stderr)
 
 
 class FetchScheduled(FeedTestCase):
@@ -313,6 +320,25 @@ class FetchScheduled(FeedTestCase):
         at = time.mktime(time.strptime(got["last_fetch_at"], "%Y-%m-%dT%H:%M:%SZ"))
         self.assertEqual(due - at, 3600)
         self.assertIn("source %d (kev): imported" % src["id"], self.server.stderr_text())
+
+        # Asked for through the API: 202, the job fetches it (a 304 now).
+        self.assertStatus(self.c["viewer"].post("/api/v1/vulns/sources/%d/fetch" % src["id"], {}), 403)
+        r = self.c["analyst"].post("/api/v1/vulns/sources/%d/fetch" % src["id"], {})
+        self.assertStatus(r, 202)
+        while time.monotonic() < deadline + 30 and len(self.feed.got("/kev.json")) < 2:
+            time.sleep(0.2)
+        for _ in range(50):
+            got = self.c["analyst"].get("/api/v1/vulns/sources/%d" % src["id"]).json
+            if not got["fetching"] and got["last_status"] == "unchanged":
+                break
+            time.sleep(0.2)
+        self.assertEqual((got["last_status"], self.feed.got("/kev.json")[-1].get("If-None-Match")),
+                         ("unchanged", '"v1"'))
+        # A disabled source is not fetched, asked or not.
+        off = self.add("kev", "/kev.json", enabled=False)
+        self.assertError(self.c["analyst"].post("/api/v1/vulns/sources/%d/fetch" % off["id"], {}), 409,
+                         "conflict", field="enabled")
+        self.assertStatus(self.c["analyst"].post("/api/v1/vulns/sources/999999/fetch", {}), 404)
 
 
 if __name__ == "__main__":
