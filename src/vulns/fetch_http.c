@@ -177,7 +177,10 @@ int fetch_get(const struct fetch_req *q, struct fetch_resp *r, struct wr_err *e)
 		/* the source's URL was checked; a redirect goes to https only */
 		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 		curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+		/* libcurl drops an Authorization header on a redirect to another
+		 * host, but not a header of another name: with one, no redirect */
+		int other = q->header && strncasecmp(q->header, "Authorization:", 14);
+		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, other ? 0L : 1L);
 		curl_easy_setopt(h, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -222,6 +225,8 @@ int fetch_get(const struct fetch_req *q, struct fetch_resp *r, struct wr_err *e)
 			rc = wr_err_set(e, WR_EIO, NULL, "%s", *err ? err : curl_easy_strerror(cc));
 		else if (r->status == 304)
 			r->not_modified = 1;
+		else if (r->status >= 300 && r->status < 400)
+			rc = wr_err_set(e, WR_EIO, NULL, "the server answered %ld, a redirect not followed", r->status);
 		else if (r->status != 200)
 			rc = wr_err_set(e, WR_EIO, NULL, "the server answered %ld", r->status);
 	}

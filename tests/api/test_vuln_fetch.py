@@ -183,16 +183,18 @@ class FetchNow(FeedTestCase):
         self.feed.serve("/kev-base.json", body=json.dumps({"vulnerabilities": []}).encode())
         kev = self.count("vuln_kev")
         findings = self.count("findings")
+        moved = {"status": 302, "headers": {"Location": self.feed.url("/kev-base.json")}}
         cases = [
-            ("/broken.json", {"body": b'{"vulnerabilities": [{"cveID": '}, "refused", "JSON"),
-            ("/down.json", {"status": 500, "body": b"oops"}, "failed", "answered 500"),
-            ("/big.json", {"body": b" " * (FETCH_MAX + 1)}, "failed", "larger than %d bytes" % FETCH_MAX),
-            ("/moved.json", {"status": 302, "headers": {"Location": self.feed.url("/kev-base.json")}},
-             "failed", "not https"),
+            ("/broken.json", {"body": b'{"vulnerabilities": [{"cveID": '}, "refused", "JSON", {}),
+            ("/down.json", {"status": 500, "body": b"oops"}, "failed", "answered 500", {}),
+            ("/big.json", {"body": b" " * (FETCH_MAX + 1)}, "failed", "larger than %d bytes" % FETCH_MAX, {}),
+            ("/moved.json", moved, "failed", "not https", {}),
+            # a header of another name than Authorization is not taken along a redirect
+            ("/moved-key.json", moved, "failed", "answered 302, a redirect not followed", {"header": "apiKey: k"}),
         ]
-        for path, route, status, words in cases:
+        for path, route, status, words, more in cases:
             self.feed.serve(path, **route)
-            src = self.add("kev", path, every="24h")
+            src = self.add("kev", path, every="24h", **more)
             journal = self.count("journal")
             got = self.fetch(src)
             self.assertEqual(got["last_status"], status, "%s: %s" % (path, got["last_message"]))
