@@ -92,6 +92,19 @@ static int auth_of(const json_t *body, char *out, size_t n, struct wr_err *e)
 	return 0;
 }
 
+/* "every" (when given, into *every), "enabled", "token" or "header" (the
+ * line to send into auth, "" when neither). */
+static int settings_of(const json_t *body, int64_t *every, char auth[HEADER_MAX], struct wr_err *e)
+{
+	const json_t *en = json_object_get(body, "enabled"), *ev = json_object_get(body, "every");
+	int rc = ev ? every_of(ev, every, e) : 0;
+	if (rc)
+		return rc;
+	if (en && !json_is_boolean(en))
+		return wr_err_set(e, WR_EINVAL, "enabled", "is not true or false");
+	return auth_of(body, auth, HEADER_MAX, e);
+}
+
 /* A row as the API shows it: the header's value masked. */
 static json_t *source_json(sqlite3_stmt *st)
 {
@@ -165,6 +178,24 @@ static int journal(sqlite3 *db, const struct actor *a, const char *action, int64
 	return rc;
 }
 
+/* The end of a change in the caller's transaction (opened by db_begin):
+ * rc 0 -> WR_ENOTFOUND when one_row and the statement changed none, the
+ * journal entry, the commit; otherwise, or when any of that fails, the
+ * rollback. */
+static int finish(sqlite3 *db, const struct actor *a, int rc, int one_row, const char *action, int64_t id,
+		  const char *kind, const char *url, struct wr_err *e)
+{
+	if (!rc && one_row && sqlite3_changes(db) == 0)
+		rc = wr_err_set(e, WR_ENOTFOUND, NULL, "no such feed source");
+	if (!rc)
+		rc = journal(db, a, action, id, kind, url, e);
+	if (!rc)
+		rc = db_commit(db, e);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
 int vsource_add(sqlite3 *db, const struct actor *a, const json_t *body, json_t **out, struct wr_err *e)
 {
 	*out = NULL;
@@ -173,7 +204,7 @@ int vsource_add(sqlite3 *db, const struct actor *a, const json_t *body, json_t *
 		return rc;
 	const char *kind = json_string_value(json_object_get(body, "kind"));
 	const char *url = json_string_value(json_object_get(body, "url"));
-	const json_t *en = json_object_get(body, "enabled"), *ev = json_object_get(body, "every");
+	const json_t *en = json_object_get(body, "enabled");
 	int ok_kind = 0;
 	for (size_t i = 0; kind && i < sizeof kinds / sizeof *kinds; i++)
 		ok_kind |= !strcmp(kind, kinds[i]);
@@ -184,12 +215,8 @@ int vsource_add(sqlite3 *db, const struct actor *a, const json_t *body, json_t *
 	if ((rc = fetch_url_check(url, e)))
 		return rc;
 	int64_t every = 86400;
-	if (ev && (rc = every_of(ev, &every, e)))
-		return rc;
-	if (en && !json_is_boolean(en))
-		return wr_err_set(e, WR_EINVAL, "enabled", "is not true or false");
 	char auth[HEADER_MAX];
-	if ((rc = auth_of(body, auth, sizeof auth, e)))
+	if ((rc = settings_of(body, &every, auth, e)))
 		return rc;
 	char now[40];
 	time_now_rfc3339(now, sizeof now);
@@ -212,14 +239,8 @@ int vsource_add(sqlite3 *db, const struct actor *a, const json_t *body, json_t *
 		rc = db_step_done(db, st, e);
 	}
 	int64_t id = sqlite3_last_insert_rowid(db);
-	if (!rc)
-		rc = journal(db, a, "vulns.source_add", id, kind, url, e);
-	if (!rc)
-		rc = db_commit(db, e);
-	if (rc) {
-		db_rollback(db);
+	if ((rc = finish(db, a, rc, 0, "vulns.source_add", id, kind, url, e)))
 		return rc;
-	}
 	return vsource_get(db, a, id, out, e);
 }
 
@@ -230,14 +251,10 @@ int vsource_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t 
 	int rc = may_change(a, e);
 	if (rc)
 		return rc;
-	const json_t *en = json_object_get(body, "enabled"), *ev = json_object_get(body, "every");
+	const json_t *en = json_object_get(body, "enabled");
 	int64_t every = 0;
-	if (ev && (rc = every_of(ev, &every, e)))
-		return rc;
-	if (en && !json_is_boolean(en))
-		return wr_err_set(e, WR_EINVAL, "enabled", "is not true or false");
 	char auth[HEADER_MAX];
-	if ((rc = auth_of(body, auth, sizeof auth, e)))
+	if ((rc = settings_of(body, &every, auth, e)))
 		return rc;
 	/* "token": null or "header": null removes the credential */
 	int set_auth = auth[0] || json_is_null(json_object_get(body, "token")) ||
@@ -263,16 +280,8 @@ int vsource_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t 
 		sqlite3_bind_int64(st, 6, time_now());
 		rc = db_step_done(db, st, e);
 	}
-	if (!rc && sqlite3_changes(db) == 0)
-		rc = wr_err_set(e, WR_ENOTFOUND, NULL, "no such feed source");
-	if (!rc)
-		rc = journal(db, a, "vulns.source_update", id, NULL, NULL, e);
-	if (!rc)
-		rc = db_commit(db, e);
-	if (rc) {
-		db_rollback(db);
+	if ((rc = finish(db, a, rc, 1, "vulns.source_update", id, NULL, NULL, e)))
 		return rc;
-	}
 	return vsource_get(db, a, id, out, e);
 }
 
@@ -286,15 +295,7 @@ int vsource_remove(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err
 		sqlite3_bind_int64(st, 1, id);
 		rc = db_step_done(db, st, e);
 	}
-	if (!rc && sqlite3_changes(db) == 0)
-		rc = wr_err_set(e, WR_ENOTFOUND, NULL, "no such feed source");
-	if (!rc)
-		rc = journal(db, a, "vulns.source_remove", id, NULL, NULL, e);
-	if (!rc)
-		rc = db_commit(db, e);
-	if (rc)
-		db_rollback(db);
-	return rc;
+	return finish(db, a, rc, 1, "vulns.source_remove", id, NULL, NULL, e);
 }
 
 int vsource_due_now(sqlite3 *db, const struct actor *a, int64_t id, json_t **out, struct wr_err *e)
