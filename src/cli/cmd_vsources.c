@@ -90,8 +90,9 @@ static int sources_add(struct cli *c, sqlite3 *db, int argc, char **argv)
 	json_decref(body);
 	if (rc)
 		return cli_fail(c, &e);
-	printf("added feed source %lld: %s every %llds, due now\n", (long long)json_integer_value(json_object_get(out, "id")),
-	       str(out, "kind"), (long long)json_integer_value(json_object_get(out, "every")));
+	printf("added feed source %lld: %s every %llds, %s\n", (long long)json_integer_value(json_object_get(out, "id")),
+	       str(out, "kind"), (long long)json_integer_value(json_object_get(out, "every")),
+	       json_is_true(json_object_get(out, "enabled")) ? "due now" : "disabled");
 	json_decref(out);
 	return 0;
 }

@@ -292,6 +292,13 @@ class FetchNow(FeedTestCase):
         listed = self.server.cli("vulns", "sources", "list").stdout
         self.assertIn("X-Api-Key", listed)
         self.assertNotIn(TOKEN, listed)
+        # Changed through the API by an admin: a shorter interval, the key removed.
+        self.assertStatus(self.c["analyst"].patch("/api/v1/vulns/sources/%d" % sid, {"every": "1h"}), 403)
+        r = self.admin.patch("/api/v1/vulns/sources/%d" % sid, {"every": "1h", "header": None})
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["every"], r.json["auth"]), (3600, None))
+        self.assertError(self.admin.patch("/api/v1/vulns/sources/%d" % sid, {"every": "1y"}), 422, "invalid",
+                         field="every")
         self.server.cli("vulns", "sources", "disable", sid)
         self.assertFalse(self.c["analyst"].get("/api/v1/vulns/sources/%d" % sid).json["enabled"])
         self.assertStatus(self.c["analyst"].delete("/api/v1/vulns/sources/%d" % sid), 403)
