@@ -4,6 +4,7 @@
  * happened and when to try next. */
 #include "vulns/fetch.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,18 +107,27 @@ static int refused(int rc)
 	return rc == WR_EINVAL || rc == WR_EPARSE || rc == WR_ETOOBIG;
 }
 
+/* A KEV, CVE or NVD file (JSON, read whole: a catalogue or one page). */
 static void import_feed(sqlite3 *db, const struct actor *a, enum feed_kind k, const char *name,
-			const char *text, size_t len, struct outcome *o)
+			const char *path, struct outcome *o)
 {
 	struct wr_err e = {0};
 	struct feed_import *fi;
 	struct feed_result r = {0};
-	int rc = feed_import_begin(db, a, k, &fi, &e);
+	char *text = NULL;
+	size_t len = 0;
+	int rc = sweep_slurp(path, &text, &len, &e);
 	if (rc) {
+		say(o, "failed", "reading the download: %s", e.message);
+		return;
+	}
+	if ((rc = feed_import_begin(db, a, k, &fi, &e))) {
+		free(text);
 		say(o, "failed", "%s", e.message);
 		return;
 	}
 	rc = feed_import_doc(fi, name, text, len, &e);
+	free(text);
 	struct wr_err ee = {0};
 	int end = feed_import_end(fi, rc == 0, &r, &ee);
 	if (rc)
@@ -133,13 +143,20 @@ static void import_feed(sqlite3 *db, const struct actor *a, enum feed_kind k, co
 	feed_result_release(&r);
 }
 
+/* A scan report, streamed from the file (never whole in memory). */
 static void import_scan(sqlite3 *db, const struct actor *a, int shadowserver, const char *name,
-			const char *text, size_t len, struct outcome *o)
+			const char *path, struct outcome *o)
 {
 	struct wr_err e = {0};
 	struct vuln_import_result r;
-	int rc = shadowserver ? vuln_import_shadowserver(db, a, name, text, len, &r, &e)
-			      : vuln_import_csv(db, a, name, text, len, &r, &e);
+	FILE *in = fopen(path, "rb");
+	if (!in) {
+		say(o, "failed", "reading the download: %s", strerror(errno));
+		return;
+	}
+	int rc = shadowserver ? vuln_import_shadowserver_file(db, a, name, in, &r, &e)
+			      : vuln_import_csv_file(db, a, name, in, &r, &e);
+	fclose(in);
 	size_t bad = r.errors ? json_array_size(r.errors) : 0;
 	vuln_import_result_release(&r);
 	if (rc)
@@ -190,26 +207,18 @@ static void run(sqlite3 *db, const struct actor *a, const struct source *s, stru
 	char name[256];
 	int named = r.disposition[0] ? (snprintf(name, sizeof name, "%s", r.disposition), 1)
 				     : !fetch_url_name(s->url, name, sizeof name);
-	char *text = NULL;
-	size_t len = 0;
-	int rc = sweep_slurp(r.path, &text, &len, &e);
-	unlink(r.path);
-	if (rc) {
-		say(o, "failed", "reading the download: %s", e.message);
-		return;
-	}
 	enum feed_kind k;
 	if (!strcmp(s->kind, "shadowserver") && !named)
 		say(o, "refused", "the answer names no file: a Shadowserver report needs its name"
 				  " (YYYY-MM-DD-<report>-<filter>.csv) from Content-Disposition or the"
 				  " URL's last path segment");
 	else if (!strcmp(s->kind, "shadowserver") || !strcmp(s->kind, "csv"))
-		import_scan(db, a, s->kind[0] == 's', named ? name : s->url, text, len, o);
+		import_scan(db, a, s->kind[0] == 's', named ? name : s->url, r.path, o);
 	else if (!feed_kind_parse(s->kind, &k))
-		import_feed(db, a, k, named ? name : s->url, text, len, o);
+		import_feed(db, a, k, named ? name : s->url, r.path, o);
 	else
 		say(o, "refused", "%s is not a feed kind", s->kind);
-	free(text);
+	unlink(r.path);
 	/* the validators only of a file that was imported: a refused one is
 	 * downloaded again next time */
 	if (!strcmp(o->status, "imported") || !strcmp(o->status, "unchanged")) {
