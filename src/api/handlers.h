@@ -112,6 +112,13 @@ void api_vulns_import(struct http_req *rq, struct http_resp *rs);
 void api_vulns_coverage(struct http_req *rq, struct http_resp *rs);
 /* api/vuln_feeds.c */
 void api_vulns_kev(struct http_req *rq, struct http_resp *rs);
+/* api/vuln_sources.c */
+void api_vuln_sources_list(struct http_req *rq, struct http_resp *rs);
+void api_vuln_sources_get(struct http_req *rq, struct http_resp *rs);
+void api_vuln_sources_add(struct http_req *rq, struct http_resp *rs);
+void api_vuln_sources_patch(struct http_req *rq, struct http_resp *rs);
+void api_vuln_sources_delete(struct http_req *rq, struct http_resp *rs);
+void api_vuln_sources_fetch(struct http_req *rq, struct http_resp *rs);
 
 /* api/indicators.c */
 void api_indicators_import(struct http_req *rq, struct http_resp *rs);

@@ -38,6 +38,8 @@ int cmd_pack(struct cli *c, int argc, char **argv);
 /* cli/cmd_scan.c */
 int cmd_import_scan(struct cli *c, int argc, char **argv); /* warroom import shadowserver FILE */
 int cmd_vulns(struct cli *c, int argc, char **argv);       /* warroom vulns route FILE */
+/* cli/cmd_vsources.c: warroom vulns sources ..., warroom vulns fetch [ID|--all] */
+int cmd_vulns_sources(struct cli *c, int argc, char **argv);
 /* cli/cmd_feeds.c: warroom import kev|cve|nvd FILE|DIR */
 int cli_is_feed_import(const char *kind);
 int cmd_import_feed(struct cli *c, int argc, char **argv);

@@ -15,12 +15,16 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: warroom vulns route FILE.csv\n");
+	fprintf(stderr, "usage: warroom vulns route FILE.csv\n"
+			"       warroom vulns sources add|list|remove|enable|disable ...\n"
+			"       warroom vulns fetch [ID|--all]\n");
 	return 2;
 }
 
 int cmd_vulns(struct cli *c, int argc, char **argv)
 {
+	if (argc >= 2 && (!strcmp(argv[1], "sources") || !strcmp(argv[1], "fetch")))
+		return cmd_vulns_sources(c, argc, argv);
 	if (argc != 3 || strcmp(argv[1], "route"))
 		return usage();
 	struct timespec t0, t1;

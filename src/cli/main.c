@@ -25,7 +25,8 @@ static const struct {
 	{"backup", cmd_backup, "backup FILE               consistent copy while serving"},
 	{"sweep", cmd_sweep, "sweep --iocs FILE [--format tsv] PATH...  look for indicators in logs"},
 	{"pack", cmd_pack, "pack keygen|sign|verify ...               signed indicator packs"},
-	{"vulns", cmd_vulns, "vulns route FILE.csv       where each row of a scan report would go"},
+	{"vulns", cmd_vulns, "vulns route FILE.csv       where each row of a scan report would go;"
+			     " vulns sources|fetch: feeds fetched from a URL"},
 	{"programme", cmd_programme, "programme reminders       prepare tomorrow's session reminders"},
 	{"incidents", cmd_incidents, "incidents reminders       send the legal clocks' reminders due"},
 	{"pack-key", cmd_pack_key, "pack-key                  the war room's public pack key (for the towns)"},

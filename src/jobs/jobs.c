@@ -5,13 +5,14 @@
 #include "incidents/incidents.h"
 #include "programme/sessions.h"
 #include "store/db.h"
+#include "vulns/fetch.h"
 #include "vulns/vulns.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 struct job {
@@ -57,6 +58,18 @@ static int acceptances(sqlite3 *db, struct wr_err *e)
 	return rc;
 }
 
+/* The vulnerability feed sources that are due (docs/vulns.md). */
+static int feed_fetch(sqlite3 *db, struct wr_err *e)
+{
+	struct actor sys = {.role = ROLE_SYSTEM};
+	snprintf(sys.name, sizeof sys.name, "system");
+	int ran = 0, failed = 0;
+	int rc = vsource_fetch_due(db, &sys, 0, time_now(), &ran, &failed, NULL, NULL, e);
+	if (ran)
+		log_info("jobs: %d feed source%s fetched, %d failed", ran, ran == 1 ? "" : "s", failed);
+	return rc;
+}
+
 /* Expired sessions are swept at login too; this keeps an idle server tidy.
  * The checkpoint keeps the WAL file from growing under steady reads. */
 static struct job jobs[] = {
@@ -65,6 +78,7 @@ static struct job jobs[] = {
 	{"programme.reminders", 3600, NULL, session_reminders, 0},
 	{"incidents.reminders", 300, NULL, clock_reminders, 0},
 	{"vulns.acceptances", 3600, NULL, acceptances, 0},
+	{"vulns.fetch", 60, NULL, feed_fetch, 0},
 };
 #define N_JOBS (sizeof jobs / sizeof jobs[0])
 
@@ -74,6 +88,7 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static int stopping;
 static int running;
 static atomic_uint_fast64_t due;
+static atomic_int accepting; /* jobs_run_soon() may ask: between start and stop */
 static sqlite3 *jobs_db;
 
 static void *scheduler(void *arg)
@@ -123,14 +138,23 @@ int jobs_start(const char *db_path, struct wr_err *e)
 	long every = ri && *ri ? strtol(ri, &end, 10) : -1;
 	if (ri && *ri && (*end || every < 0 || every > 86400))
 		return wr_err_set(e, WR_EINVAL, "WARROOM_REMINDER_INTERVAL", "must be 0 to 86400 seconds");
+	/* WARROOM_FETCH_CHECK_INTERVAL: seconds between the looks for feed
+	 * sources that are due (default 60; 0: not fetched by the server). */
+	const char *fi = getenv("WARROOM_FETCH_CHECK_INTERVAL");
+	long fetch_every = fi && *fi ? strtol(fi, &end, 10) : -1;
+	if (fi && *fi && (*end || fetch_every < 0 || fetch_every > 86400))
+		return wr_err_set(e, WR_EINVAL, "WARROOM_FETCH_CHECK_INTERVAL", "must be 0 to 86400 seconds");
 	int rc = db_open(db_path, 0, &jobs_db, e);
 	if (rc)
 		return rc;
 	stopping = 0;
+	fetch_cancel(0);
 	time_t now = time(NULL);
 	for (size_t i = 0; i < N_JOBS; i++) {
 		jobs[i].next = now + 5;
-		if (jobs[i].run && every >= 0 && strstr(jobs[i].name, ".reminders"))
+		if (jobs[i].run == feed_fetch && fetch_every >= 0)
+			jobs[i].every = (int)fetch_every;
+		else if (jobs[i].run && every >= 0 && strstr(jobs[i].name, ".reminders"))
 			jobs[i].every = (int)every;
 	}
 	if (pthread_create(&thread, NULL, scheduler, NULL)) {
@@ -138,6 +162,7 @@ int jobs_start(const char *db_path, struct wr_err *e)
 		return wr_err_set(e, WR_EINTERNAL, "", "cannot start the job scheduler");
 	}
 	running = 1;
+	atomic_store(&accepting, 1);
 	return 0;
 }
 
@@ -145,6 +170,8 @@ void jobs_stop(void)
 {
 	if (!running)
 		return;
+	atomic_store(&accepting, 0);
+	fetch_cancel(1); /* a feed download in flight must not hold up the stop */
 	pthread_mutex_lock(&lock);
 	stopping = 1;
 	pthread_cond_signal(&wake);
@@ -153,6 +180,20 @@ void jobs_stop(void)
 	db_close(jobs_db);
 	jobs_db = NULL;
 	running = 0;
+}
+
+int jobs_run_soon(const char *name)
+{
+	int rc = -1;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; atomic_load(&accepting) && !stopping && i < N_JOBS; i++)
+		if (!strcmp(jobs[i].name, name) && jobs[i].every) {
+			jobs[i].next = 0;
+			pthread_cond_signal(&wake);
+			rc = 0;
+		}
+	pthread_mutex_unlock(&lock);
+	return rc;
 }
 
 uint64_t jobs_queue_depth(void)

@@ -27,6 +27,7 @@ static const char *const migrations[] = {
 	"sql/015_incident_consents.sql",
 	"sql/017_vuln_events_index.sql",
 	"sql/018_finding_acceptance.sql",
+	"sql/016_vuln_sources.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
