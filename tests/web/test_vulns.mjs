@@ -2,9 +2,10 @@
 // Shadowserver-format RDP report with rows in Gent's range and rows that
 // reach nobody; the analyst sees the region's open findings by age, the
 // coverage figures and the dashboard's line; claims the unrouted prefix for
-// Antwerpen in the page, sees it leave the list and Antwerpen get the
-// findings; Gent's SPOC calls a finding a false positive (an empty reason is
-// refused with a visible message); a viewer has no Vulnerabilities entry.
+// Antwerpen in the page, sees it leave the list, Antwerpen get the findings
+// and the journal the routing; Gent's SPOC calls a finding a false positive
+// (an empty reason is refused with a visible message); a viewer has no
+// Vulnerabilities entry.
 // A real `warroom serve` and Debian's Chromium (tests/web/lib.mjs).
 
 import fs from 'node:fs';
@@ -93,6 +94,9 @@ await w.run(async () => {
     await page.locator('#vuln-findings tr[data-finding]', { hasText: '203.0.113.7' }).waitFor();
     const ips = await page.locator('#vuln-findings table.findings tbody tr td:nth-child(3)').allInnerTexts();
     assert(ips.length === 2 && ips.every((x) => x.startsWith('203.0.113.')), `Antwerpen's findings: ${ips.join(', ')}`);
+    // The journal has the claim and the routing of the past events.
+    await page.locator('#nav-journal').click();
+    await page.locator('#journal-results table.journal td', { hasText: 'vulns.reroute' }).first().waitFor();
   });
 
   await step('Gent\'s SPOC: a false positive needs a reason, then its status changes', async () => {

@@ -9,7 +9,7 @@
 import { h, replace } from '../dom.js';
 import { t, formatNumber, formatTime } from '../i18n.js';
 import { api, can, getAll, query } from '../api.js';
-import { loading, table, errorBox, badge } from '../ui.js';
+import { loading, table, badge, pagedList } from '../ui.js';
 import { findingActions } from './vuln_actions.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'];
@@ -27,7 +27,7 @@ function statusBadge(s) {
 
 // "92 %" of whole; "–" when there is nothing to divide.
 export function percent(part, whole) {
-  return whole ? `${formatNumber(Math.round((100 * part) / whole))} %` : '–';
+  return whole ? `${formatNumber(Math.floor((100 * part) / whole))} %` : '–';
 }
 
 // The tabs of the war room's view.
@@ -108,10 +108,6 @@ function filterForm(ctx, towns) {
 function findingsPanel(ctx, towns) {
   const p = ctx.params;
   const mayChange = ctx.user.role !== 'viewer';
-  const results = h('div', { id: 'vuln-results' }, loading());
-  const more = h('button', { type: 'button', class: 'btn', id: 'vuln-more', hidden: true }, t('orgs.more'));
-  let items = [];
-  let cursor = null;
   const where = (f) => [f.port ? `${f.ip}:${f.port}` : f.ip, f.hostname ? h('div', { class: 'muted small' }, f.hostname) : null];
   const cols = [
     { label: '#', class: 'num', cell: (f) => String(f.id) },
@@ -123,35 +119,19 @@ function findingsPanel(ctx, towns) {
     { label: t('vuln.seen'), class: 'nowrap small', cell: (f) => [formatTime(f.first_seen), h('br'), formatTime(f.last_seen)] },
     mayChange ? { label: '', cell: (f) => findingActions(f, (updated) => {
       Object.assign(f, updated);
-      draw();
+      list.redraw();
     }) } : null,
   ].filter(Boolean);
-  const draw = () => replace(results, items.length
+  const list = pagedList(ctx, 'vuln', (cursor) => api.get('/findings' + query({
+    limit: PAGE, cursor, org: p.get('org'), status: p.get('status'), severity: p.get('severity'),
+  })), (items) => (items.length
     ? table(cols, items, { class: 'findings', rowData: (f) => ({ finding: f.id, status: f.status }) })
-    : h('p', { class: 'empty' }, t('vuln.none')));
-  const load = async (append) => {
-    more.disabled = true;
-    try {
-      const r = await api.get('/findings' + query({
-        limit: PAGE, cursor: append ? cursor : null, org: p.get('org'), status: p.get('status'), severity: p.get('severity'),
-      }));
-      if (!ctx.current()) return;
-      items = append ? items.concat(r.items || []) : (r.items || []);
-      cursor = r.next_cursor || null;
-      draw();
-      more.hidden = !cursor;
-    } catch (err) {
-      replace(results, errorBox(err, () => load(append)));
-    } finally {
-      more.disabled = false;
-    }
-  };
-  more.addEventListener('click', () => load(true));
-  load(false);
+    : h('p', { class: 'empty' }, t('vuln.none'))));
+  list.load(false);
   return h('section', { class: 'panel', id: 'vuln-findings' },
     h('h2', null, t('vuln.findings')),
     filterForm(ctx, towns),
-    results, h('div', { class: 'more-row' }, more));
+    list.results, h('div', { class: 'more-row' }, list.more));
 }
 
 export async function render(host, ctx) {
