@@ -1,7 +1,8 @@
 // The dashboard: counts, the map of Flanders coloured by registry
 // completeness or (for the war room) by open alerts or programme status,
 // figures per province with the towns that cannot be reached, the open
-// alerts with their one-click incident, and the programme's key figures.
+// alerts with their one-click incident, the programme's key figures, and
+// (war room) how watertight the vulnerability warnings were.
 
 import { h, replace } from '../dom.js';
 import { t, formatNumber, formatTime } from '../i18n.js';
