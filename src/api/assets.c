@@ -5,20 +5,29 @@
 
 #include "base/log.h"
 #include "registry/registry.h"
+#include "vulns/feeds.h"
 #include "vulns/vulns.h"
 
-/* A new or changed claim by the war room routes the past scan events it
- * covers (docs/vulns.md): a town's own claim routes the scans to come, not
- * the history of addresses nobody had claimed. The asset stands even when
- * this fails (logged); the next change of assets tries again. */
-static void reroute_past_events(struct http_req *rq, const json_t *asset)
+/* What a saved asset sets off (docs/vulns.md); the asset stands even when
+ * this fails (logged), and the next change of assets or feed import tries
+ * again.
+ * - Software: matched against the stored CVEs at once, whoever saved it.
+ * - A new or changed claim by the war room routes the past scan events it
+ *   covers; a town's own claim routes the scans to come, not the history
+ *   of addresses nobody had claimed. */
+static void after_save(struct http_req *rq, const json_t *asset)
 {
-	size_t routed, notices;
 	struct wr_err e = {0};
 	const char *type = json_string_value(json_object_get(asset, "type"));
-	if (!scope_is_staff(&rq->actor) || (type && !strcmp(type, "software")))
+	if (type && !strcmp(type, "software")) {
+		struct feed_result r;
+		if (feed_match_saved_software(rq->db, rq->actor.name, &r, &e))
+			log_warn("matching saved software against the CVEs: %s", e.message);
+		feed_result_release(&r);
 		return;
-	if (vuln_reroute(rq->db, rq->actor.name, &routed, &notices, &e))
+	}
+	size_t routed, notices;
+	if (scope_is_staff(&rq->actor) && vuln_reroute(rq->db, rq->actor.name, &routed, &notices, &e))
 		log_warn("routing past scan events after a change of assets: %s", e.message);
 }
 
@@ -48,7 +57,7 @@ void api_assets_create(struct http_req *rq, struct http_resp *rs)
 		api_error(rs, &e);
 		return;
 	}
-	reroute_past_events(rq, out);
+	after_save(rq, out);
 	api_reply(rs, 201, out);
 }
 
@@ -78,7 +87,7 @@ void api_assets_patch(struct http_req *rq, struct http_resp *rs)
 		api_error(rs, &e);
 		return;
 	}
-	reroute_past_events(rq, out);
+	after_save(rq, out);
 	api_reply(rs, 200, out);
 }
 

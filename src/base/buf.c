@@ -97,15 +97,29 @@ int buf_adds(struct buf *b, const char *s)
 
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
+	/* Into the room there is first: one formatting pass when it fits,
+	 * which it mostly does (a notice is written in thousands of pieces). */
+	size_t room = b->cap - b->len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->ptr ? b->ptr + b->len : NULL, b->ptr ? room : 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return WR_EINTERNAL;
+	if (b->ptr && (size_t)n < room) {
+		if ((size_t)n > b->max || b->len > b->max - (size_t)n) {
+			b->ptr[b->len] = '\0';
+			return WR_ETOOBIG;
+		}
+		b->len += (size_t)n;
+		return 0;
+	}
 	int rc = buf_reserve(b, (size_t)n);
-	if (rc)
+	if (rc) {
+		if (b->ptr)
+			b->ptr[b->len] = '\0';
 		return rc;
+	}
 	va_start(ap, fmt);
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -25,6 +25,21 @@ void secret_sha256_hex(const void *data, size_t n, char out[SECRET_SHA256_HEX])
 	sodium_bin2hex(out, SECRET_SHA256_HEX, h, sizeof h);
 }
 
+int secret_sha256_stream(FILE *f, char out[SECRET_SHA256_HEX])
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES], buf[1 << 16];
+	size_t n;
+	crypto_hash_sha256_init(&st);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		crypto_hash_sha256_update(&st, buf, n);
+	if (ferror(f))
+		return -1;
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, SECRET_SHA256_HEX, h, sizeof h);
+	return 0;
+}
+
 int secret_equal(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

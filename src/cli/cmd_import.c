@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "registry/import.h"
 #include "store/db.h"
+#include "vulns/feeds.h"
 #include "vulns/vulns.h"
 
 #include <errno.h>
@@ -53,11 +54,19 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	int rc = registry_import_csv(db, &c->actor, kind, in, &r, &e);
 	size_t routed = 0, notices = 0;
 	struct wr_err re = {0};
-	/* New claims route the past scan events they cover (docs/vulns.md). */
+	/* New claims route the past scan events they cover, new software is
+	 * matched against the stored CVEs (docs/vulns.md). */
 	if (rc == 0 && kind == IMPORT_ASSETS && vuln_reroute(db, c->actor.name, &routed, &notices, &re))
 		fprintf(stderr, "%s: routing past scan events: %s\n", c->prog, re.message);
 	else if (routed)
 		printf("%zu past scan events routed to a town, %zu towns notified\n", routed, notices);
+	struct feed_result fr = {0};
+	if (rc == 0 && kind == IMPORT_ASSETS && feed_match_saved_software(db, c->actor.name, &fr, &re))
+		fprintf(stderr, "%s: matching software against the CVEs: %s\n", c->prog, re.message);
+	else if (fr.matched)
+		printf("%zu software findings: %zu opened, %zu refreshed, %zu reopened\n", fr.matched,
+		       fr.opened, fr.refreshed, fr.reopened);
+	feed_result_release(&fr);
 	db_close(db);
 	if (!from_stdin)
 		fclose(in);

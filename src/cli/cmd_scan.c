@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/db.h"
 #include "sweep/sweep_cli.h"
@@ -18,24 +19,38 @@ int cmd_import_scan(struct cli *c, int argc, char **argv)
 				" severity, timestamp)\n");
 		return 2;
 	}
-	char *text;
-	size_t len;
+	/* A file is read as it is imported (a million rows need not fit in
+	 * memory twice); standard input or a pipe is read whole first. */
+	int csv = !strcmp(argv[1], "vulns-csv");
+	FILE *in = strcmp(argv[2], "-") ? fopen(argv[2], "rb") : NULL;
+	struct stat sb;
+	char *text = NULL;
+	size_t len = 0;
 	struct wr_err e = {0};
-	if (sweep_slurp(argv[2], &text, &len, &e)) {
+	if (in && (fstat(fileno(in), &sb) || !S_ISREG(sb.st_mode))) {
+		fclose(in);
+		in = NULL;
+	}
+	if (!in && sweep_slurp(argv[2], &text, &len, &e)) {
 		fprintf(stderr, "%s: %s: %s\n", c->prog, argv[2], e.message);
 		return 1;
 	}
 	sqlite3 *db;
 	if (cli_open_db(c, &db)) {
 		free(text);
+		if (in)
+			fclose(in);
 		return 1;
 	}
 	struct vuln_import_result r;
-	int rc = !strcmp(argv[1], "vulns-csv")
-			 ? vuln_import_csv(db, &c->actor, argv[2], text, len, &r, &e)
-			 : vuln_import_shadowserver(db, &c->actor, argv[2], text, len, &r, &e);
+	int rc = in ? (csv ? vuln_import_csv_file(db, &c->actor, argv[2], in, &r, &e)
+			   : vuln_import_shadowserver_file(db, &c->actor, argv[2], in, &r, &e))
+		    : (csv ? vuln_import_csv(db, &c->actor, argv[2], text, len, &r, &e)
+			   : vuln_import_shadowserver(db, &c->actor, argv[2], text, len, &r, &e));
 	db_close(db);
 	free(text);
+	if (in)
+		fclose(in);
 	for (size_t i = 0; r.errors && i < json_array_size(r.errors); i++) {
 		const json_t *x = json_array_get(r.errors, i);
 		fprintf(stderr, "%s:%lld: %s (row skipped)\n", argv[2],

@@ -25,6 +25,7 @@ static const char *const migrations[] = {
 	"sql/010_vuln_ops.sql",
 	"sql/014_incident_reminders.sql",
 	"sql/015_incident_consents.sql",
+	"sql/017_vuln_events_index.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

@@ -1,6 +1,7 @@
 /* One import batch (vulns/batch.h). */
 #include "vulns/batch.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@ struct vbatch {
 	const struct actor *a;
 	struct vuln_import_result *r;
 	struct vroute *rt;
-	sqlite3_stmt *ev, *find, *up;
+	sqlite3_stmt *ev;
+	struct vwriter w;
 	int64_t id;
 	char report[64], now[32];
 	int fixed_after;
@@ -45,50 +47,6 @@ static int fixed_after(int *n, struct wr_err *e)
 				  "must be a whole number from 0 (never) to 1000");
 	*n = (int)k;
 	return 0;
-}
-
-int vfinding_prepare(sqlite3 *db, sqlite3_stmt **up, struct wr_err *e)
-{
-	return db_prepare(db,
-			  "INSERT INTO findings (org_id, asset_id, provider_id, ip, port, issue, report, cves,"
-			  " severity, status, first_seen, last_seen, updated_at, hostname, last_batch, missed)"
-			  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,'open',?10,?10,?11,?12,?13,0)"
-			  " ON CONFLICT (org_id, ip, issue) DO UPDATE SET last_seen = max(last_seen, ?10),"
-			  " times_seen = times_seen + 1,"
-			  /* CASE, not IN (...) nor OR: those build a temporary
-			   * index for every row (EXPLAIN: OpenEphemeral) */
-			  " reopened = reopened + CASE status WHEN 'fixed' THEN 1 WHEN 'probably-fixed'"
-			  " THEN 1 ELSE 0 END,"
-			  " status = CASE status WHEN 'fixed' THEN 'open' WHEN 'probably-fixed' THEN 'open'"
-			  " ELSE status END,"
-			  " severity = ?9, cves = ?8, updated_at = ?11, hostname = coalesce(?12, hostname),"
-			  " last_batch = max(coalesce(last_batch, 0), ?13), missed = 0",
-			  up, e);
-}
-
-void vfinding_bind(sqlite3_stmt *up, const struct route_hit *hit, const char *key,
-		   const struct vrow *row, const char *report, int64_t batch, const char *now)
-{
-	sqlite3_reset(up);
-	sqlite3_bind_int64(up, 1, hit->org_id);
-	sqlite3_bind_int64(up, 2, hit->asset_id);
-	if (hit->provider_id)
-		sqlite3_bind_int64(up, 3, hit->provider_id);
-	else
-		sqlite3_bind_null(up, 3);
-	sqlite3_bind_text(up, 4, key, -1, SQLITE_STATIC);
-	if (row->port > 0)
-		sqlite3_bind_int(up, 5, row->port);
-	else
-		sqlite3_bind_null(up, 5);
-	sqlite3_bind_text(up, 6, row->issue, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 7, report, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 8, row->cves, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 9, row->severity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 10, row->seen, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 11, now, -1, SQLITE_STATIC);
-	db_bind_text_or_null(up, 12, row->host);
-	sqlite3_bind_int64(up, 13, batch);
 }
 
 /* "2026-11-27 03:12:45" or RFC 3339 to RFC 3339; -1 when neither. */
@@ -125,23 +83,53 @@ void vcves_of(const char *s, char *out, size_t n)
 			*c = (char)(*c - 'a' + 'A');
 }
 
-int vcsv_open(const char *text, size_t len, FILE **in, struct csv_reader **cr, struct wr_err *e)
+static int source_reader(struct vsource *s, struct wr_err *e)
 {
-	*in = fmemopen((void *)text, len ? len : 1, "r");
-	*cr = *in ? csv_reader_new(*in, 0, 0) : NULL;
-	if (*cr)
+	if (s->in && (s->cr = csv_reader_new(s->in, 0, 0)))
 		return 0;
-	if (*in)
-		fclose(*in);
-	*in = NULL;
 	return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 }
 
-void vcsv_close(FILE *in, struct csv_reader *cr)
+int vsource_memory(struct vsource *s, const char *text, size_t len, struct wr_err *e)
 {
-	csv_reader_free(cr);
-	if (in)
-		fclose(in);
+	memset(s, 0, sizeof *s);
+	secret_sha256_hex(text, len, s->sha);
+	s->in = fmemopen((void *)(len ? text : ""), len, "r"); /* glibc takes size 0 */
+	s->own = 1;
+	return source_reader(s, e);
+}
+
+int vsource_file(struct vsource *s, FILE *in, struct wr_err *e)
+{
+	memset(s, 0, sizeof *s);
+	s->in = in;
+	if (secret_sha256_stream(in, s->sha) || fseek(in, 0, SEEK_SET))
+		return wr_err_set(e, WR_EIO, NULL, "cannot read the file: %s", strerror(errno));
+	return source_reader(s, e);
+}
+
+void vsource_close(struct vsource *s)
+{
+	csv_reader_free(s->cr);
+	if (s->own && s->in)
+		fclose(s->in);
+	s->cr = NULL;
+	s->in = NULL;
+}
+
+int vimport_run(sqlite3 *db, const struct actor *a, const char *name, struct vsource *src,
+		int opened, vimport_rows rows, struct vuln_import_result *r, struct wr_err *e)
+{
+	memset(r, 0, sizeof *r);
+	int rc = opened;
+	if (!rc && !scope_is_staff(a))
+		rc = wr_err_set(e, WR_EFORBIDDEN, NULL, "only the war room imports scan reports");
+	if (!rc && !(r->errors = json_array()))
+		rc = wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	if (!rc)
+		rc = rows(db, a, name, src, r, e);
+	vsource_close(src);
+	return rc;
 }
 
 static int row_error(struct vuln_import_result *r, long line, const char *msg)
@@ -213,10 +201,7 @@ int vbatch_open(sqlite3 *db, const struct actor *a, const char *sha, const char 
 				    " cves, severity, org_id, asset_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
 				&b->ev, e);
 	if (!rc)
-		rc = db_prepare(db, "SELECT status FROM findings WHERE org_id = ?1 AND ip = ?2 AND issue = ?3",
-				&b->find, e);
-	if (!rc)
-		rc = vfinding_prepare(db, &b->up, e);
+		rc = vwriter_open(db, &b->w, e);
 	if (rc)
 		return vbatch_close(b, rc, e);
 	*out = b;
@@ -272,23 +257,11 @@ int vbatch_row(struct vbatch *b, const struct vrow *row, struct wr_err *e)
 		return 0;
 	}
 	r->routed++;
-	const char *key = *v.ip ? v.ip : host;
-	sqlite3_reset(b->find);
-	sqlite3_bind_int64(b->find, 1, hit.org_id);
-	sqlite3_bind_text(b->find, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(b->find, 3, v.issue, -1, SQLITE_STATIC);
-	int s = sqlite3_step(b->find);
-	const char *was = s == SQLITE_ROW ? (const char *)sqlite3_column_text(b->find, 0) : NULL;
-	if (s == SQLITE_DONE)
-		r->opened++;
-	else if (was && (!strcmp(was, "fixed") || !strcmp(was, "probably-fixed")))
-		r->reopened++; /* seen again after "fixed" */
-	else if (was)
-		r->refreshed++;
-	else
-		return db_fail(b->db, e);
-	vfinding_bind(b->up, &hit, key, &v, b->report, b->id, b->now);
-	return sqlite3_step(b->up) == SQLITE_DONE ? 0 : db_fail(b->db, e);
+	enum vseen how;
+	int rc = vwriter_record(&b->w, b->db, &hit, *v.ip ? v.ip : host, &v, b->report, b->id, b->now, &how, e);
+	if (!rc)
+		*(how == VSEEN_NEW ? &r->opened : how == VSEEN_REOPENED ? &r->reopened : &r->refreshed) += 1;
+	return rc;
 }
 
 /* The open findings of this report that this batch did not see count one
@@ -328,7 +301,7 @@ static int finish(struct vbatch *b, struct wr_err *e)
 	sqlite3_stmt *st;
 	int rc = probably_fixed(b, e);
 	if (!rc)
-		rc = vuln_notify(b->db, b->id, 0, &r->notices, e);
+		rc = vuln_notify(b->db, b->id, 0, 1, &r->notices, e);
 	if (!rc)
 		rc = db_prepare(b->db, "UPDATE vuln_batches SET rows = ?2, routed = ?3 WHERE id = ?1", &st, e);
 	if (!rc) {
@@ -353,11 +326,10 @@ int vbatch_close(struct vbatch *b, int rc, struct wr_err *e)
 	if (!b)
 		return rc;
 	sqlite3_finalize(b->ev);
-	sqlite3_finalize(b->find);
-	b->ev = b->find = NULL;
+	b->ev = NULL;
+	vwriter_close(&b->w);
 	if (!rc)
 		rc = finish(b, e);
-	sqlite3_finalize(b->up);
 	if (rc)
 		db_rollback(b->db);
 	restore_cache(b);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "base/csv.h"
+#include "base/secret.h"
 
 #include "vulns/route.h"
 #include "vulns/vulns.h"
@@ -27,10 +28,27 @@ struct vbatch;
 
 /* "2026-11-27 03:12:45" or RFC 3339 to RFC 3339 in out; -1 when neither. */
 int vscan_time(const char *s, char out[32]);
-/* A CSV reader over the len bytes of text: 0, or WR_ENOMEM (e filled).
- * vcsv_close() frees both. */
-int vcsv_open(const char *text, size_t len, FILE **in, struct csv_reader **cr, struct wr_err *e);
-void vcsv_close(FILE *in, struct csv_reader *cr);
+/* The rows of an import: a CSV reader over bytes in memory or over a
+ * seekable file, and the SHA-256 of the whole content (a file is read once
+ * for it and rewound, so a large report is never all in memory). */
+struct vsource {
+	FILE *in;
+	int own; /* in is ours to close */
+	struct csv_reader *cr;
+	char sha[SECRET_SHA256_HEX];
+};
+/* 0, or an error in e (WR_ENOMEM, WR_EIO); vsource_close() in both cases. */
+int vsource_memory(struct vsource *s, const char *text, size_t len, struct wr_err *e);
+int vsource_file(struct vsource *s, FILE *in, struct wr_err *e);
+void vsource_close(struct vsource *s);
+
+/* An importer's work on an open source: header, rows, batch. */
+typedef int (*vimport_rows)(sqlite3 *db, const struct actor *a, const char *name,
+			    struct vsource *src, struct vuln_import_result *r, struct wr_err *e);
+/* Clears r; when the source opened (opened 0) and a is staff, runs rows with
+ * r->errors ready for the rows skipped. Closes src. */
+int vimport_run(sqlite3 *db, const struct actor *a, const char *name, struct vsource *src,
+		int opened, vimport_rows rows, struct vuln_import_result *r, struct wr_err *e);
 /* The CVE ids in s, upper case and comma-separated, into out. */
 void vcves_of(const char *s, char *out, size_t n);
 
@@ -47,18 +65,27 @@ int vbatch_row(struct vbatch *b, const struct vrow *row, struct wr_err *e);
  * commits; otherwise rolls back. Frees b; returns the outcome. */
 int vbatch_close(struct vbatch *b, int rc, struct wr_err *e);
 
-/* The finding upsert: ?1 org, ?2 asset, ?3 provider, ?4 key (the address, or
- * the host name of a row without one), ?5 port, ?6 issue, ?7 report, ?8 cves,
- * ?9 severity, ?10 seen, ?11 now, ?12 host name, ?13 batch. Seen again after
- * fixed or probably fixed: reopened. */
-int vfinding_prepare(sqlite3 *db, sqlite3_stmt **up, struct wr_err *e);
-void vfinding_bind(sqlite3_stmt *up, const struct route_hit *hit, const char *key,
-		   const struct vrow *row, const char *report, int64_t batch, const char *now);
+/* Records that a scan row saw a finding of town hit->org_id at key (the
+ * address, or the host name of a row without one) with row's issue: opened,
+ * seen again (last seen, times, CVEs, severity), or reopened when it was
+ * fixed or probably fixed. Accepted and false-positive findings keep their
+ * status. The statements are prepared once per import. */
+struct vwriter {
+	sqlite3_stmt *find, *add, *seen, *change;
+};
+enum vseen { VSEEN_NEW, VSEEN_AGAIN, VSEEN_REOPENED };
+int vwriter_open(sqlite3 *db, struct vwriter *w, struct wr_err *e);
+void vwriter_close(struct vwriter *w);
+int vwriter_record(struct vwriter *w, sqlite3 *db, const struct route_hit *hit, const char *key,
+		   const struct vrow *row, const char *report, int64_t batch, const char *now,
+		   enum vseen *how, struct wr_err *e);
 
 /* Writes the notice of batch to each town with routed events in it (only
  * town org when org > 0) that has none yet: a system advisory (TLP:AMBER,
  * ticket WR-VULN-<batch>-<org>) and its deliveries in the outbox. The
- * caller's transaction. *notices: how many were written. */
-int vuln_notify(sqlite3 *db, int64_t batch, int64_t org, size_t *notices, struct wr_err *e);
+ * caller's transaction. fresh: batch is the import in progress (the last
+ * to see its findings). *notices: how many were written. */
+int vuln_notify(sqlite3 *db, int64_t batch, int64_t org, int fresh, size_t *notices,
+		struct wr_err *e);
 
 #endif

@@ -80,25 +80,16 @@ static int one_row(struct vbatch *b, const int col[NCOLS], const struct csv_reco
 	return vbatch_row(b, &row, e);
 }
 
-int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const char *text,
-		    size_t len, struct vuln_import_result *r, struct wr_err *e)
+static int import_rows(sqlite3 *db, const struct actor *a, const char *name, struct vsource *src,
+		       struct vuln_import_result *r, struct wr_err *e)
 {
-	memset(r, 0, sizeof *r);
-	if (!scope_is_staff(a))
-		return wr_err_set(e, WR_EFORBIDDEN, NULL, "only the war room imports scan reports");
-	char sha[SECRET_SHA256_HEX], date[32];
-	if (!(r->errors = json_array()))
-		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	secret_sha256_hex(text, len, sha);
+	char date[32];
 	time_format_rfc3339((time_t)time_now(), date, sizeof date);
 	date[10] = '\0';
-	FILE *in;
-	struct csv_reader *cr;
-	if (vcsv_open(text, len, &in, &cr, e))
-		return WR_ENOMEM;
+	struct csv_reader *cr = src->cr;
 	struct csv_record *rec;
-	int col[NCOLS], n, rc = 0;
-	if (!len || (n = csv_next(cr, &rec, e)) == 0)
+	int col[NCOLS], n, rc;
+	if ((n = csv_next(cr, &rec, e)) == 0)
 		rc = wr_err_set(e, WR_EINVAL, "header", "the file is empty");
 	else if (n < 0)
 		rc = n;
@@ -106,9 +97,22 @@ int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const 
 		rc = header(rec, col, e);
 	struct vbatch *b = NULL;
 	if (!rc)
-		rc = vbatch_open(db, a, sha, name, "csv", date, r, &b, e);
+		rc = vbatch_open(db, a, src->sha, name, "csv", date, r, &b, e);
 	while (!rc && b && (n = csv_next(cr, &rec, e)) != 0)
 		rc = n < 0 ? n : one_row(b, col, rec, r, e);
-	vcsv_close(in, cr);
 	return vbatch_close(b, rc, e);
+}
+
+int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const char *text,
+		    size_t len, struct vuln_import_result *r, struct wr_err *e)
+{
+	struct vsource src;
+	return vimport_run(db, a, name, &src, vsource_memory(&src, text, len, e), import_rows, r, e);
+}
+
+int vuln_import_csv_file(sqlite3 *db, const struct actor *a, const char *name, FILE *in,
+			 struct vuln_import_result *r, struct wr_err *e)
+{
+	struct vsource src;
+	return vimport_run(db, a, name, &src, vsource_file(&src, in, e), import_rows, r, e);
 }

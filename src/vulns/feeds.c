@@ -162,13 +162,15 @@ int feed_import_end(struct feed_import *fi, int commit, struct feed_result *r, s
 	if (commit)
 		rc = swmatch_run(fi, e);
 	if (commit && !rc && (fi->r.added || fi->r.changed || fi->r.matched)) {
-		json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "feed", kind_names[fi->kind],
+		const char *feed = fi->saved_software ? "software" : kind_names[fi->kind];
+		json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "feed", feed,
 				      "added", (json_int_t)fi->r.added, "changed", (json_int_t)fi->r.changed,
 				      "skipped", (json_int_t)fi->r.skipped, "opened", (json_int_t)fi->r.opened,
 				      "refreshed", (json_int_t)fi->r.refreshed, "reopened",
 				      (json_int_t)fi->r.reopened);
-		rc = d ? journal_append_named(fi->db, fi->actor->name, "vulns.feed_import", "feed",
-					      kind_names[fi->kind], d, e)
+		rc = d ? journal_append_named(fi->db, fi->actor->name,
+					      fi->saved_software ? "vulns.software_match" : "vulns.feed_import",
+					      "feed", feed, d, e)
 		       : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 		json_decref(d);
 	}
@@ -180,6 +182,21 @@ int feed_import_end(struct feed_import *fi, int commit, struct feed_result *r, s
 	fi->r.errors = NULL; /* now the caller's */
 	import_free(fi);
 	return rc;
+}
+
+int feed_match_saved_software(sqlite3 *db, const char *who, struct feed_result *r, struct wr_err *e)
+{
+	/* The matching is the war room's rule, whoever saved the asset (a
+	 * SPOC may enter its town's inventory). */
+	struct actor sys = {.role = ROLE_SYSTEM};
+	snprintf(sys.name, sizeof sys.name, "%s", who);
+	struct feed_import *fi;
+	memset(r, 0, sizeof *r);
+	int rc = feed_import_begin(db, &sys, FEED_KEV, &fi, e);
+	if (rc)
+		return rc;
+	fi->saved_software = 1;
+	return feed_import_end(fi, 1, r, e);
 }
 
 int feed_kev_list(sqlite3 *db, const char *cve, const char *vendor, int ransomware, int limit,

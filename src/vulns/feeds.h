@@ -47,6 +47,12 @@ int feed_import_doc(struct feed_import *fi, const char *name, const char *text, 
  * frees fi in every case. */
 int feed_import_end(struct feed_import *fi, int commit, struct feed_result *r, struct wr_err *e);
 
+/* The software assets added or changed since they were last matched,
+ * against the stored CVEs, so a town's inventory is matched the moment it is
+ * saved (a feed import does the same for any it missed). Its own
+ * transaction; journalled under who when it matched something. */
+int feed_match_saved_software(sqlite3 *db, const char *who, struct feed_result *r, struct wr_err *e);
+
 /* GET /api/v1/vulns/kev: the catalogue, newest addition first, filters cve (exact),
  * vendor (case-insensitive) and ransomware (-1 any, 0 or 1). Any role. */
 int feed_kev_list(sqlite3 *db, const char *cve, const char *vendor, int ransomware, int limit,

@@ -17,6 +17,7 @@ struct feed_import {
 	json_t *doc_touched; /* the same for the document being read */
 	json_t *seen, *doc_seen; /* CVE ids read by this import, and by this document */
 	const char *doc;     /* its name, for errors */
+	int saved_software;  /* no feed: the software assets just saved */
 };
 
 /* Adds {"file", "at", "message"} to the errors and counts a skipped

@@ -78,35 +78,45 @@ static int rank(const char *severity)
  * that would make links, HTML or emphasis escaped, and line breaks flattened. */
 static int md(struct buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int rc = c < 0x20 || c == 0x7f ? buf_printf(b, " ")
-			 : strchr("\\`*_[]<>!|~&#{}()", c) ? buf_printf(b, "\\%c", c)
-							     : buf_printf(b, "%c", c);
-		if (rc)
-			return rc;
+	int rc = 0;
+	while (!rc && s && *s) {
+		size_t plain = strcspn(s, "\\`*_[]<>!|~&#{}()\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b"
+					  "\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a"
+					  "\x1b\x1c\x1d\x1e\x1f\x7f");
+		rc = buf_add(b, s, plain);
+		s += plain;
+		if (rc || !*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		char esc[2] = {'\\', (char)c};
+		rc = c < 0x20 || c == 0x7f ? buf_addc(b, ' ') : buf_add(b, esc, 2);
 	}
-	return 0;
+	return rc;
 }
 
 /* The body's findings of town org in batch; *n listed, *severity the worst,
  * *due the earliest deadline, providers the managing providers (JSON). */
-static int list_findings(sqlite3 *db, int64_t batch, int64_t org, int64_t now, struct buf *b,
-			 int *n, const char **severity, int64_t *due, json_t *providers,
+static int list_findings(sqlite3 *db, int64_t batch, int64_t org, int fresh, int64_t now,
+			 struct buf *b, int *n, const char **severity, int64_t *due, json_t *providers,
 			 struct wr_err *e)
 {
+	/* The findings the batch saw: while it is imported, those it was the
+	 * last to see (no join over its events, no duplicates to remove); for a
+	 * past batch (a claim routed its events later), through its events. */
+#define COLS                                                                                 \
+	"f.ip, f.hostname, f.port, f.issue, f.cves, f.severity, f.first_seen, f.last_seen,"  \
+	" f.times_seen, f.reopened, f.provider_id, a.value, p.name, CASE f.severity WHEN"    \
+	" 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END AS rank"
+#define JOINS " LEFT JOIN assets a ON a.id = f.asset_id LEFT JOIN orgs p ON p.id = f.provider_id"
+#define OPEN_WORST_FIRST " AND f.status IN ('open','acknowledged') ORDER BY rank, f.ip, f.issue"
+	static const char *const sql[2] = {
+		"SELECT DISTINCT " COLS " FROM vuln_events e JOIN findings f ON f.org_id = e.org_id"
+		" AND f.issue = e.issue AND f.ip = (CASE WHEN e.ip = '' THEN e.hostname ELSE e.ip END)"
+		JOINS " WHERE e.batch_id = ?1 AND e.org_id = ?2" OPEN_WORST_FIRST,
+		"SELECT " COLS " FROM findings f" JOINS " WHERE f.last_batch = ?1 AND f.org_id = ?2"
+		OPEN_WORST_FIRST};
 	sqlite3_stmt *st;
-	int rc = db_prepare(db,
-			    "SELECT DISTINCT f.ip, f.hostname, f.port, f.issue, f.cves, f.severity, f.first_seen,"
-			    " f.last_seen, f.times_seen, f.reopened, f.provider_id, a.value, p.name,"
-			    " CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"
-			    " WHEN 'medium' THEN 2 ELSE 3 END AS rank FROM vuln_events e"
-			    " JOIN findings f ON f.org_id = e.org_id AND f.issue = e.issue"
-			    " AND f.ip = (CASE WHEN e.ip = '' THEN e.hostname ELSE e.ip END)"
-			    " LEFT JOIN assets a ON a.id = f.asset_id LEFT JOIN orgs p ON p.id = f.provider_id"
-			    " WHERE e.batch_id = ?1 AND e.org_id = ?2 AND f.status IN ('open','acknowledged')"
-			    " ORDER BY rank, f.ip, f.issue",
-			    &st, e);
+	int rc = db_prepare(db, sql[fresh != 0], &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, batch);
@@ -178,8 +188,8 @@ static int list_findings(sqlite3 *db, int64_t batch, int64_t org, int64_t now, s
 }
 
 /* One notice: the advisory, its deliveries, the ticket. */
-static int notice(sqlite3 *db, int64_t batch, int64_t org, const char *report, const char *date,
-		  const char *town, int64_t now, size_t *notices, struct wr_err *e)
+static int notice(sqlite3 *db, int64_t batch, int64_t org, int fresh, const char *report,
+		  const char *date, const char *town, int64_t now, size_t *notices, struct wr_err *e)
 {
 	char ticket[64], title[200], nows[32], due_s[32];
 	snprintf(ticket, sizeof ticket, "WR-VULN-%lld-%lld", (long long)batch, (long long)org);
@@ -191,7 +201,7 @@ static int notice(sqlite3 *db, int64_t batch, int64_t org, const char *report, c
 	const char *severity = "low";
 	int64_t due = 0;
 	if (!rc)
-		rc = list_findings(db, batch, org, now, &list, &n, &severity, &due, providers, e);
+		rc = list_findings(db, batch, org, fresh, now, &list, &n, &severity, &due, providers, e);
 	if (!rc && n == 0)
 		goto out; /* every finding accepted or called a false positive: no message */
 	if (!rc) {
@@ -203,8 +213,8 @@ static int notice(sqlite3 *db, int64_t batch, int64_t org, const char *report, c
 					  "**. For each: what was seen, where, why it matters, what to do and"
 					  " by when. Please acknowledge this message with the link below, and"
 					  " mark each finding fixed, accepted or false positive in the portal;"
-					  " the next scan confirms it.\n%.*s",
-					  (int)list.len, list.ptr ? list.ptr : "");
+					  " the next scan confirms it.\n");
+		rc = rc ? rc : buf_add(&body, list.ptr, list.len);
 	}
 	if (!rc && !body.ptr)
 		rc = WR_ENOMEM;
@@ -250,7 +260,8 @@ out:
 	return rc;
 }
 
-int vuln_notify(sqlite3 *db, int64_t batch, int64_t org, size_t *notices, struct wr_err *e)
+int vuln_notify(sqlite3 *db, int64_t batch, int64_t org, int fresh, size_t *notices,
+		struct wr_err *e)
 {
 	sqlite3_stmt *st;
 	int rc = db_prepare(db,
@@ -269,7 +280,7 @@ int vuln_notify(sqlite3 *db, int64_t batch, int64_t org, size_t *notices, struct
 	/* The notices are written while the query runs: they are for towns it
 	 * has returned already (ordered by org), so it does not see them. */
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
-		rc = notice(db, batch, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 2),
+		rc = notice(db, batch, sqlite3_column_int64(st, 0), fresh, (const char *)sqlite3_column_text(st, 2),
 			    (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 1),
 			    now, notices, e);
 	if (!rc && s != SQLITE_DONE)

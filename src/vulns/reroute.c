@@ -79,7 +79,8 @@ static int route_all(sqlite3 *db, struct vroute *rt, const char *now, size_t *ro
 {
 	struct hit *hits = NULL;
 	size_t nh = 0, cap = 0;
-	sqlite3_stmt *sel = NULL, *set = NULL, *up = NULL;
+	sqlite3_stmt *sel = NULL, *set = NULL;
+	struct vwriter w = {0};
 	int rc = find_routable(db, rt, &hits, &nh, e);
 	if (!rc)
 		rc = db_prepare(db,
@@ -90,7 +91,7 @@ static int route_all(sqlite3 *db, struct vroute *rt, const char *now, size_t *ro
 	if (!rc)
 		rc = db_prepare(db, "UPDATE vuln_events SET org_id = ?2, asset_id = ?3 WHERE id = ?1", &set, e);
 	if (!rc)
-		rc = vfinding_prepare(db, &up, e);
+		rc = vwriter_open(db, &w, e);
 	for (size_t i = 0; !rc && i < nh; i++) {
 		const struct hit *h = &hits[i];
 		sqlite3_reset(sel);
@@ -108,12 +109,10 @@ static int route_all(sqlite3 *db, struct vroute *rt, const char *now, size_t *ro
 				   (const char *)sqlite3_column_text(sel, 6),
 				   (const char *)sqlite3_column_text(sel, 7),
 				   sqlite3_column_int(sel, 3)};
-		vfinding_bind(up, &h->hit, *row.ip ? row.ip : row.host, &row,
-			      (const char *)sqlite3_column_text(sel, 8), h->batch, now);
-		if (sqlite3_step(up) != SQLITE_DONE) {
-			rc = db_fail(db, e);
+		enum vseen how;
+		if ((rc = vwriter_record(&w, db, &h->hit, *row.ip ? row.ip : row.host, &row,
+					 (const char *)sqlite3_column_text(sel, 8), h->batch, now, &how, e)))
 			break;
-		}
 		sqlite3_reset(set);
 		sqlite3_bind_int64(set, 1, h->id);
 		sqlite3_bind_int64(set, 2, h->hit.org_id);
@@ -129,7 +128,7 @@ static int route_all(sqlite3 *db, struct vroute *rt, const char *now, size_t *ro
 	free(hits);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(set);
-	sqlite3_finalize(up);
+	vwriter_close(&w);
 	return rc;
 }
 
@@ -148,7 +147,7 @@ int vuln_reroute(sqlite3 *db, const char *who, size_t *routed, size_t *notices, 
 	if (!rc)
 		rc = route_all(db, rt, now, routed, &pairs, &np, e);
 	for (size_t i = 0; !rc && i < np; i++)
-		rc = vuln_notify(db, pairs[i].batch, pairs[i].org, notices, e);
+		rc = vuln_notify(db, pairs[i].batch, pairs[i].org, 0, notices, e);
 	if (!rc && *routed) {
 		json_t *d = json_pack("{s:I, s:I}", "routed", (json_int_t)*routed, "notices",
 				      (json_int_t)*notices);

@@ -84,50 +84,46 @@ static int one_row(struct vbatch *b, const struct report *rep, const struct cols
 	return vbatch_row(b, &row, e);
 }
 
+static int import_rows(sqlite3 *db, const struct actor *a, const char *name, struct vsource *src,
+		       struct vuln_import_result *r, struct wr_err *e)
+{
+	char date[11];
+	const struct report *rep = parse_name(name, date, e);
+	if (!rep)
+		return WR_EINVAL;
+	struct csv_reader *cr = src->cr;
+	struct csv_record *h = NULL;
+	struct cols c;
+	if (csv_next(cr, &h, e) != 1)
+		return e->code ? e->code : wr_err_set(e, WR_EINVAL, "header", "the file is empty");
+	c = (struct cols){csv_header_index(h, "timestamp"), csv_header_index(h, "ip"),
+			  csv_header_index(h, "port"),	    csv_header_index(h, "hostname"),
+			  csv_header_index(h, "asn"),	    csv_header_index(h, "severity"),
+			  csv_header_index(h, "cve"),
+			  rep->detail ? csv_header_index(h, rep->detail) : -1};
+	if (c.ts < 0 || c.ip < 0)
+		return wr_err_set(e, WR_EINVAL, "header",
+				  "has no timestamp and ip columns: not a Shadowserver report");
+	struct vbatch *b = NULL;
+	int rc = vbatch_open(db, a, src->sha, name, rep->name, date, r, &b, e);
+	struct csv_record *rec;
+	int n;
+	while (!rc && b && (n = csv_next(cr, &rec, e)) != 0)
+		rc = n < 0 ? n : one_row(b, rep, &c, rec, r, e);
+	return vbatch_close(b, rc, e);
+}
+
 int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *name,
 			     const char *text, size_t len, struct vuln_import_result *r,
 			     struct wr_err *e)
 {
-	memset(r, 0, sizeof *r);
-	if (!scope_is_staff(a))
-		return wr_err_set(e, WR_EFORBIDDEN, NULL, "only the war room imports scan reports");
-	char date[11], sha[SECRET_SHA256_HEX];
-	const struct report *rep = parse_name(name, date, e);
-	if (!rep)
-		return WR_EINVAL;
-	r->errors = json_array();
-	secret_sha256_hex(text, len, sha);
-	int rc = 0;
-	FILE *in;
-	struct csv_reader *cr;
-	if (vcsv_open(text, len, &in, &cr, e))
-		return WR_ENOMEM;
-	struct csv_record *h = NULL;
-	struct cols c;
-	if (!rc && csv_next(cr, &h, e) != 1)
-		rc = rc ? rc : wr_err_set(e, WR_EINVAL, "header", "the file is empty");
-	if (!rc) {
-		c = (struct cols){csv_header_index(h, "timestamp"), csv_header_index(h, "ip"),
-				  csv_header_index(h, "port"),	    csv_header_index(h, "hostname"),
-				  csv_header_index(h, "asn"),	    csv_header_index(h, "severity"),
-				  csv_header_index(h, "cve"),
-				  rep->detail ? csv_header_index(h, rep->detail) : -1};
-		if (c.ts < 0 || c.ip < 0)
-			rc = wr_err_set(e, WR_EINVAL, "header",
-					"has no timestamp and ip columns: not a Shadowserver report");
-	}
-	struct vbatch *b = NULL;
-	if (!rc)
-		rc = vbatch_open(db, a, sha, name, rep->name, date, r, &b, e);
-	struct csv_record *rec;
-	int n;
-	while (!rc && b && (n = csv_next(cr, &rec, e)) != 0) {
-		if (n < 0) {
-			rc = n;
-			break;
-		}
-		rc = one_row(b, rep, &c, rec, r, e);
-	}
-	vcsv_close(in, cr);
-	return vbatch_close(b, rc, e);
+	struct vsource src;
+	return vimport_run(db, a, name, &src, vsource_memory(&src, text, len, e), import_rows, r, e);
+}
+
+int vuln_import_shadowserver_file(sqlite3 *db, const struct actor *a, const char *name, FILE *in,
+				  struct vuln_import_result *r, struct wr_err *e)
+{
+	struct vsource src;
+	return vimport_run(db, a, name, &src, vsource_file(&src, in, e), import_rows, r, e);
 }

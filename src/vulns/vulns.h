@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/err.h"
 #include "store/scope.h"
@@ -28,6 +29,10 @@ void vuln_import_result_release(struct vuln_import_result *r);
 int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *name,
 			     const char *text, size_t len, struct vuln_import_result *r,
 			     struct wr_err *e);
+/* The same from a seekable file (read twice: for its SHA-256, then its
+ * rows), never all in memory. */
+int vuln_import_shadowserver_file(sqlite3 *db, const struct actor *a, const char *name, FILE *in,
+				  struct vuln_import_result *r, struct wr_err *e);
 
 /* The generic scan CSV: columns by header name, ip or hostname (or both),
  * port, issue, cve, severity, timestamp; timestamp, issue and one of ip and
@@ -35,6 +40,8 @@ int vuln_import_shadowserver(sqlite3 *db, const struct actor *a, const char *nam
  * of report "csv" (never "probably fixed"). Staff only. */
 int vuln_import_csv(sqlite3 *db, const struct actor *a, const char *name, const char *text,
 		    size_t len, struct vuln_import_result *r, struct wr_err *e);
+int vuln_import_csv_file(sqlite3 *db, const struct actor *a, const char *name, FILE *in,
+			 struct vuln_import_result *r, struct wr_err *e);
 
 /* Findings the actor may see (staff all, a SPOC its town's, a provider those
  * on assets it manages), filters org/status/severity (0/NULL: any). */

@@ -159,15 +159,26 @@ class VulnFeeds(ServerTestCase):
         self.assertIn("0 matched", p.stdout)
         self.assertEqual(self.server.sql("SELECT id, times_seen, last_seen FROM findings ORDER BY id"), before)
 
-        # Software added after the CVEs came in: matched at the next import,
-        # even one that changes no record; once.
-        ivanti = self.add_asset(self.gent, {"type": "software", "vendor": "Ivanti", "product": "Connect Secure",
-                                            "version": "9.1R18.5"})
-        p = self.import_("kev", KEV_JSON)
-        self.assertIn("0 new, 0 changed", p.stdout)
+        # Software saved after the CVEs came in is matched at once: entered by
+        # the town's SPOC through the API, or by the war room's asset import.
+        r = self.c["spoc_gent"].post("/api/v1/orgs/%d/assets" % self.gent["id"],
+                                     {"type": "software", "vendor": "Ivanti", "product": "Connect Secure",
+                                      "version": "9.1R18.5"})
+        self.assertStatus(r, 201)
+        ivanti = r.json
         self.assertEqual([x["issue"] for x in self.findings("spoc_gent", issue=IVANTI, asset_id=ivanti["id"])],
                          [IVANTI])
+        self.assertEqual(self.server.sql("SELECT count(*) FROM journal WHERE action = 'vulns.software_match'"),
+                         [(1,)])
+        assets_csv = self.write("assets.csv", "org,type,value,vendor,product,version,cpe,managed_by,provider\n"
+                                "%s,software,,fortinet,fortios,7.2.3,,town,\n" % NIS_GENT)
+        p = self.server.cli("import", "assets", assets_csv)
+        self.assertIn("software findings: ", p.stdout)
+        [h] = [x for x in self.findings("spoc_gent", issue=FORTIOS) if x["ip"] == "fortinet:fortios:7.2.3"]
+        self.assertEqual((h["status"], h["report"]), ("open", "software"))
+        # The next feed import has nothing left to match.
         p = self.import_("kev", KEV_JSON)
+        self.assertIn("0 new, 0 changed", p.stdout)
         self.assertIn("0 matched", p.stdout)
 
         # KEV moves the due date: the finding is refreshed.

@@ -68,6 +68,14 @@ class Vulns(ServerTestCase):
         f = [x for x in items_of(self.c["analyst"].get("/api/v1/findings?org=%d" % self.gent["id"])) if x["id"] == fid][0]
         self.assertEqual((f["status"], f["reopened"], f["times_seen"], f["last_seen"]),
                          ("open", 1, 2, "2026-11-28T02:00:00Z"))
+        # A later scan that rates it critical raises the finding; it stays open.
+        path = os.path.join(self.server.dir, "2026-11-29-scan_rdp-belgium-geo.csv")
+        with open(path, "w") as fh:
+            fh.write('"timestamp","ip","port","severity"\n"2026-11-29 02:00:00","%s",3389,"critical"\n' % gent_ip)
+        p = self.server.cli("import", "shadowserver", path)
+        self.assertIn("0 findings opened, 1 refreshed, 0 reopened", p.stdout)
+        f = [x for x in items_of(self.c["spoc_gent"].get("/api/v1/findings")) if x["id"] == fid][0]
+        self.assertEqual((f["status"], f["severity"], f["times_seen"], f["reopened"]), ("open", "critical", 3, 1))
         unrouted = items_of(self.c["analyst"].get("/api/v1/vulns/unrouted"))
         self.assertIn(("203.0.113.0/24", 1, "64500"), [(u["prefix"], u["events"], u["asns"]) for u in unrouted])
         self.assertStatus(self.c["spoc_gent"].get("/api/v1/vulns/unrouted"), 403)

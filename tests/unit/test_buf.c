@@ -51,12 +51,39 @@ static void test_a_secret_buffer_keeps_its_content_when_it_grows(void **state)
 	assert_null(b.ptr);
 }
 
+/* Formatted text lands after what is there, in the room there is or after
+ * growing; past the maximum it is refused and the content stays as it was. */
+static void test_printf_appends_within_the_maximum(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 100);
+	assert_int_equal(buf_printf(&b, "%d-%s", 42, "abc"), 0);
+	assert_int_equal(buf_printf(&b, "|%05d", 7), 0); /* into the room left */
+	assert_string_equal(b.ptr, "42-abc|00007");
+	char long_text[81];
+	memset(long_text, 'x', 80);
+	long_text[80] = '\0';
+	assert_int_equal(buf_printf(&b, "%s", long_text), 0); /* grows */
+	assert_int_equal(b.len, 92);
+	/* 92 + 9 > 100, whether or not the allocation has the room */
+	assert_int_equal(buf_printf(&b, "%s", "123456789"), WR_ETOOBIG);
+	assert_int_equal(b.len, 92);
+	assert_int_equal(b.ptr[92], '\0');
+	assert_int_equal(buf_printf(&b, "%s", "12345678"), 0);
+	assert_int_equal(b.len, 100);
+	assert_int_equal(buf_printf(&b, "%c", 'z'), WR_ETOOBIG);
+	assert_int_equal(strlen(b.ptr), 100);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_the_maximum_is_a_hard_limit),
 		cmocka_unit_test(test_no_limit_cannot_wrap_around),
 		cmocka_unit_test(test_a_secret_buffer_keeps_its_content_when_it_grows),
+		cmocka_unit_test(test_printf_appends_within_the_maximum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
