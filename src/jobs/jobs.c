@@ -5,10 +5,12 @@
 #include "incidents/incidents.h"
 #include "programme/sessions.h"
 #include "store/db.h"
+#include "vulns/vulns.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -42,6 +44,19 @@ static int session_reminders(sqlite3 *db, struct wr_err *e)
 	return rc;
 }
 
+/* Accepted risks whose last day has passed are open again. */
+static int acceptances(sqlite3 *db, struct wr_err *e)
+{
+	size_t n = 0;
+	int rc = db_begin(db, e);
+	if (!rc)
+		rc = vuln_acceptances_expire(db, time_now(), &n, e);
+	rc = rc ? (db_rollback(db), rc) : db_commit(db, e);
+	if (!rc && n)
+		log_info("jobs: %zu accepted risk%s open again", n, n == 1 ? "" : "s");
+	return rc;
+}
+
 /* Expired sessions are swept at login too; this keeps an idle server tidy.
  * The checkpoint keeps the WAL file from growing under steady reads. */
 static struct job jobs[] = {
@@ -49,6 +64,7 @@ static struct job jobs[] = {
 	{"wal.checkpoint", 300, "PRAGMA wal_checkpoint(PASSIVE)", NULL, 0},
 	{"programme.reminders", 3600, NULL, session_reminders, 0},
 	{"incidents.reminders", 300, NULL, clock_reminders, 0},
+	{"vulns.acceptances", 3600, NULL, acceptances, 0},
 };
 #define N_JOBS (sizeof jobs / sizeof jobs[0])
 
@@ -114,7 +130,7 @@ int jobs_start(const char *db_path, struct wr_err *e)
 	time_t now = time(NULL);
 	for (size_t i = 0; i < N_JOBS; i++) {
 		jobs[i].next = now + 5;
-		if (jobs[i].run && every >= 0)
+		if (jobs[i].run && every >= 0 && strstr(jobs[i].name, ".reminders"))
 			jobs[i].every = (int)every;
 	}
 	if (pthread_create(&thread, NULL, scheduler, NULL)) {

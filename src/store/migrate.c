@@ -26,6 +26,7 @@ static const char *const migrations[] = {
 	"sql/014_incident_reminders.sql",
 	"sql/015_incident_consents.sql",
 	"sql/017_vuln_events_index.sql",
+	"sql/018_finding_acceptance.sql",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 

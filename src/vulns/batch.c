@@ -181,6 +181,10 @@ int vbatch_open(sqlite3 *db, const struct actor *a, const char *sha, const char 
 		free(b);
 		return 0;
 	}
+	/* An acceptance that ran out is open again before this scan counts. */
+	size_t expired;
+	if (!rc)
+		rc = vuln_acceptances_expire(db, time_now(), &expired, e);
 	if (!rc)
 		rc = vroute_build(db, &b->rt, e);
 	if (!rc)

@@ -9,6 +9,14 @@
 
 #include "store/db.h"
 
+/* ?1 id, ?2 seen, ?3 cves, ?4 now, ?5 host name, ?6 batch; the statement
+ * that may change the status and severity adds ?7 severity and ?8 1 when
+ * reopened. */
+#define SEEN_AGAIN                                                                                \
+	"UPDATE findings SET last_seen = max(last_seen, ?2), times_seen = times_seen + 1, cves = ?3," \
+	" updated_at = ?4, hostname = coalesce(?5, hostname),"                                      \
+	" last_batch = max(coalesce(last_batch, 0), ?6), missed = 0"
+
 int vwriter_open(sqlite3 *db, struct vwriter *w, struct wr_err *e)
 {
 	memset(w, 0, sizeof *w);
@@ -22,21 +30,12 @@ int vwriter_open(sqlite3 *db, struct vwriter *w, struct wr_err *e)
 				" last_batch, missed) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,'open',?10,?10,?11,"
 				"?12,?13,0)",
 				&w->add, e);
-	/* ?1 id, ?2 seen, ?3 cves, ?4 now, ?5 host name, ?6 batch */
+	if (!rc)
+		rc = db_prepare(db, SEEN_AGAIN " WHERE id = ?1", &w->seen, e);
 	if (!rc)
 		rc = db_prepare(db,
-				"UPDATE findings SET last_seen = max(last_seen, ?2), times_seen = times_seen + 1,"
-				" cves = ?3, updated_at = ?4, hostname = coalesce(?5, hostname),"
-				" last_batch = max(coalesce(last_batch, 0), ?6), missed = 0 WHERE id = ?1",
-				&w->seen, e);
-	/* the same, and ?7 severity, ?8 1 when reopened */
-	if (!rc)
-		rc = db_prepare(db,
-				"UPDATE findings SET last_seen = max(last_seen, ?2), times_seen = times_seen + 1,"
-				" cves = ?3, updated_at = ?4, hostname = coalesce(?5, hostname),"
-				" last_batch = max(coalesce(last_batch, 0), ?6), missed = 0, severity = ?7,"
-				" status = CASE WHEN ?8 THEN 'open' ELSE status END, reopened = reopened + ?8"
-				" WHERE id = ?1",
+				SEEN_AGAIN ", severity = ?7, status = CASE WHEN ?8 THEN 'open' ELSE status END,"
+				" reopened = reopened + ?8 WHERE id = ?1",
 				&w->change, e);
 	if (rc)
 		vwriter_close(w);

@@ -24,7 +24,8 @@ static int scope_sql(const struct actor *a, char *out, size_t n)
 #define FINDING_SQL                                                                                \
 	"SELECT f.id, f.org_id, o.name AS org_name, f.asset_id, f.provider_id, f.ip, f.port, f.issue," \
 	" f.report, f.cves, f.severity, f.status, f.reason, f.first_seen, f.last_seen, f.times_seen,"  \
-	" f.reopened, f.hostname, f.due_on FROM findings f JOIN orgs o ON o.id = f.org_id"
+	" f.reopened, f.hostname, f.due_on, f.accepted_until FROM findings f"                         \
+	" JOIN orgs o ON o.id = f.org_id"
 
 int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,
 		       const char *severity, int limit, int64_t cursor, json_t **items,
@@ -70,24 +71,48 @@ static int get_one(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
 	return rc == SQLITE_ROW ? 0 : db_fail(db, e);
 }
 
+/* An acceptance's last day: a date after today and at most a year ahead
+ * (a risk is accepted for a while, then looked at again). */
+#define ACCEPT_MAX_DAYS 366
+static int check_until(const char *until, struct wr_err *e)
+{
+	int64_t day, today = time_now() / 86400 * 86400;
+	if (time_parse_date(until, &day) || strlen(until) != 10)
+		return wr_err_set(e, WR_EINVAL, "until", "is not a date (2027-03-31)");
+	if (day <= today)
+		return wr_err_set(e, WR_EINVAL, "until", "must be after today");
+	if (day > today + ACCEPT_MAX_DAYS * 86400LL)
+		return wr_err_set(e, WR_EINVAL, "until", "must be within a year: accept a risk for a while, then look again");
+	return 0;
+}
+
 int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
 			json_t **out, struct wr_err *e)
 {
-	static const char *const allowed[] = {"status", "reason", NULL};
-	const char *status, *reason = NULL;
+	static const char *const allowed[] = {"status", "reason", "until", NULL};
+	const char *status, *reason = NULL, *until = NULL;
 	*out = NULL;
 	int rc = json_reject_unknown(body, allowed, e);
 	if (!rc)
 		rc = json_get_string(body, "status", 1, &status, NULL, e);
 	if (!rc)
 		rc = json_get_string(body, "reason", 0, &reason, NULL, e);
+	if (!rc)
+		rc = json_get_string(body, "until", 0, &until, NULL, e);
 	if (rc)
 		return rc;
-	if (strcmp(status, "open") && strcmp(status, "acknowledged") && strcmp(status, "fixed") &&
-	    strcmp(status, "accepted") && strcmp(status, "false-positive"))
+	int accepted = !strcmp(status, "accepted");
+	if (strcmp(status, "open") && strcmp(status, "acknowledged") && strcmp(status, "fixed") && !accepted &&
+	    strcmp(status, "false-positive"))
 		return wr_err_set(e, WR_EINVAL, "status", "is not open, acknowledged, fixed, accepted or false-positive");
-	if ((!strcmp(status, "accepted") || !strcmp(status, "false-positive")) && (!reason || !*reason))
+	if ((accepted || !strcmp(status, "false-positive")) && (!reason || !*reason))
 		return wr_err_set(e, WR_EINVAL, "reason", "is required to accept a risk or call it a false positive");
+	if (accepted && !until)
+		return wr_err_set(e, WR_EINVAL, "until", "is required: the last day the risk is accepted");
+	if (!accepted && until)
+		return wr_err_set(e, WR_EINVAL, "until", "is only for an accepted risk");
+	if (until && (rc = check_until(until, e)))
+		return rc;
 	json_t *cur;
 	if ((rc = get_one(db, a, id, &cur, e)))
 		return rc;
@@ -99,12 +124,15 @@ int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const js
 	sqlite3_stmt *st;
 	if ((rc = db_begin(db, e)))
 		return rc;
-	rc = db_prepare(db, "UPDATE findings SET status = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1", &st, e);
+	rc = db_prepare(db, "UPDATE findings SET status = ?2, reason = ?3, updated_at = ?4, accepted_until = ?5"
+			    " WHERE id = ?1",
+			    &st, e);
 	if (!rc) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 		db_bind_text_or_null(st, 3, reason);
 		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+		db_bind_text_or_null(st, 5, until);
 		rc = db_step_done(db, st, e);
 	}
 	if (!rc)
@@ -116,6 +144,47 @@ int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const js
 		return rc;
 	}
 	return get_one(db, a, id, out, e);
+}
+
+int vuln_acceptances_expire(sqlite3 *db, int64_t now, size_t *n, struct wr_err *e)
+{
+	char today[32], nows[32];
+	time_format_rfc3339((time_t)now, nows, sizeof nows);
+	snprintf(today, sizeof today, "%.10s", nows);
+	*n = 0;
+	sqlite3_stmt *st;
+	int rc = db_prepare(db,
+			    "UPDATE findings SET status = 'open', accepted_until = NULL, updated_at = ?2"
+			    " WHERE status = 'accepted' AND accepted_until < ?1 RETURNING id",
+			    &st, e);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, nows, -1, SQLITE_STATIC);
+	/* RETURNING gives the new row: the ids first, journalled after the
+	 * statement has run to its end (SQLite's rule for RETURNING). */
+	json_t *ids = json_array();
+	int s;
+	while (ids && (s = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_finalize(st);
+	if (!ids)
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	if (s != SQLITE_DONE)
+		rc = db_fail(db, e);
+	size_t i;
+	json_t *id;
+	json_array_foreach (ids, i, id) {
+		json_t *d = rc ? NULL : json_pack("{s:s}", "status", "open");
+		rc = rc ? rc
+		     : d ? journal_append(db, "system", "finding.acceptance_expired", "finding", json_integer_value(id), d, e)
+			 : wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+		json_decref(d);
+	}
+	if (!rc)
+		*n = json_array_size(ids);
+	json_decref(ids);
+	return rc;
 }
 
 int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e)

@@ -48,9 +48,15 @@ int vuln_import_csv_file(sqlite3 *db, const struct actor *a, const char *name, F
 int vuln_findings_list(sqlite3 *db, const struct actor *a, int64_t org, const char *status,
 		       const char *severity, int limit, int64_t cursor, json_t **items,
 		       int64_t *next_cursor, struct wr_err *e);
-/* {"status": "acknowledged"|"fixed"|"accepted"|"false-positive"|"open", "reason"}. */
+/* {"status": "acknowledged"|"fixed"|"accepted"|"false-positive"|"open",
+ * "reason", "until"}: accepted and false-positive need a reason, accepted
+ * the last day it holds ("until", within a year). */
 int vuln_finding_update(sqlite3 *db, const struct actor *a, int64_t id, const json_t *body,
 			json_t **out, struct wr_err *e);
+/* Accepted risks whose last day is before now's date (UTC) are open again,
+ * each journalled (finding.acceptance_expired). The caller's transaction;
+ * *n how many. */
+int vuln_acceptances_expire(sqlite3 *db, int64_t now, size_t *n, struct wr_err *e);
 /* Events that reached nobody, grouped by /24 (IPv4) or /48 (IPv6) with
  * their count and AS numbers: the prefixes a town should claim. Staff. */
 int vuln_unrouted(sqlite3 *db, const struct actor *a, json_t **items, struct wr_err *e);

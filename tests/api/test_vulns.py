@@ -4,8 +4,10 @@ town with scope per role, the same file twice changing nothing, a malformed
 row reported with its line, the unrouted list, and a finding reopened when
 the next scan sees it again after "fixed"."""
 
+import datetime
 import ipaddress
 import os
+import sqlite3
 import sys
 
 sys.dont_write_bytecode = True
@@ -90,6 +92,43 @@ class Vulns(ServerTestCase):
         p = self.server.cli("import", "shadowserver", path, check=False)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("not a Shadowserver report", p.stderr)
+
+    def test_later_accepted_until_a_day_then_open_again(self):
+        ip = str(ipaddress.ip_address(self.ip_of(self.gent)) + 1)
+        path = self.write("2026-11-20-scan_smb-belgium-geo.csv",
+                          ['"2026-11-20 01:00:00","%s",445,"","smb","5432","BE","","","",""\n' % ip])
+        self.server.cli("import", "shadowserver", path)
+        [f] = [x for x in items_of(self.c["spoc_gent"].get("/api/v1/findings")) if x["ip"] == ip]
+        url = "/api/v1/findings/%d" % f["id"]
+        spoc = self.c["spoc_gent"]
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        for body, why in (({"status": "accepted", "reason": "air-gapped"}, "is required"),
+                          ({"status": "accepted", "reason": "air-gapped", "until": str(today)}, "after today"),
+                          ({"status": "accepted", "reason": "air-gapped",
+                            "until": str(today + datetime.timedelta(days=400))}, "within a year"),
+                          ({"status": "accepted", "reason": "air-gapped", "until": "31/03/2027"}, "not a date"),
+                          ({"status": "fixed", "until": str(today + datetime.timedelta(days=30))}, "only for")):
+            r = spoc.patch(url, body)
+            self.assertError(r, 422, "invalid", field="until")
+            self.assertIn(why, r.json["error"]["message"])
+        until = str(today + datetime.timedelta(days=30))
+        r = spoc.patch(url, {"status": "accepted", "reason": "behind the VPN concentrator", "until": until})
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["status"], r.json["accepted_until"]), ("accepted", until))
+        # A month later (the day moved back for the test), the next import
+        # opens it again before it counts; the journal says why.
+        c = sqlite3.connect(self.server.db, timeout=10)
+        with c:
+            c.execute("UPDATE findings SET accepted_until = ? WHERE id = ?",
+                      (str(today - datetime.timedelta(days=1)), f["id"]))
+        c.close()
+        other = self.write("2026-11-21-scan_rdp-belgium-geo.csv",
+                           ['"2026-11-21 01:00:00","203.0.113.77",3389,"","rdp","64500","BE","","","",""\n'])
+        self.server.cli("import", "shadowserver", other)
+        [g] = [x for x in items_of(spoc.get("/api/v1/findings")) if x["id"] == f["id"]]
+        self.assertEqual((g["status"], g["accepted_until"]), ("open", None))
+        self.assertEqual(self.server.sql("SELECT count(*) FROM journal WHERE action = 'finding.acceptance_expired'"
+                                         " AND object_id = ?", (str(f["id"]),)), [(1,)])
 
 
 if __name__ == "__main__":
