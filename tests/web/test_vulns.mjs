@@ -4,7 +4,8 @@
 // coverage figures and the dashboard's line; claims the unrouted prefix for
 // Antwerpen in the page, sees it leave the list, Antwerpen get the findings
 // and the journal the routing; Gent's SPOC calls a finding a false positive
-// (an empty reason is refused with a visible message); a viewer has no
+// (an empty reason is refused with a visible message) and accepts a risk
+// until a day (one more than a year ahead refused); a viewer has no
 // Vulnerabilities entry.
 // A real `warroom serve` and Debian's Chromium (tests/web/lib.mjs).
 
@@ -121,6 +122,24 @@ await w.run(async () => {
     assert(/false positive/.test(await changed.innerText()) && /honeypot/.test(await changed.innerText()), await changed.innerText());
     await page.reload();
     await page.locator(`tr[data-finding="${id}"][data-status="false-positive"]`).waitFor();
+  });
+
+  await step('Gent\'s SPOC: a risk is accepted until a day within a year', async () => {
+    const row = page.locator('#vuln-findings tr[data-status="open"]').first();
+    const id = await row.getAttribute('data-finding');
+    await row.locator('button[data-to="accepted"]').click();
+    const form = row.locator('form.form-finding-reason');
+    await form.locator('[name=reason]').fill('Replaced next quarter; VPN-only meanwhile');
+    const far = new Date(Date.now() + 400 * DAY).toISOString().slice(0, 10);
+    await form.locator('[name=until]').fill(far);
+    await form.locator('button[type=submit]').click();
+    await form.locator('.field-error[data-for="until"]', { hasText: /within a year/ }).waitFor();
+    const day = new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10);
+    await form.locator('[name=until]').fill(day);
+    await form.locator('button[type=submit]').click();
+    const accepted = page.locator(`tr[data-finding="${id}"][data-status="accepted"]`);
+    await accepted.waitFor();
+    assert((await accepted.innerText()).includes(`until ${day}`), await accepted.innerText());
     await w.screenshot('vulns-spoc.png');
   });
 

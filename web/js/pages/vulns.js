@@ -115,7 +115,9 @@ function findingsPanel(ctx, towns) {
     { label: t('vuln.where'), class: 'mono', cell: where },
     { label: t('vuln.issue'), cell: (f) => [f.issue, f.cves && f.cves !== f.issue ? h('div', { class: 'muted small' }, f.cves) : null] },
     { label: t('vuln.severity'), cell: (f) => severityBadge(f.severity) },
-    { label: t('vuln.status'), cell: (f) => [statusBadge(f.status), f.reason ? h('div', { class: 'muted small reason' }, f.reason) : null] },
+    { label: t('vuln.status'), cell: (f) => [statusBadge(f.status),
+      f.status === 'accepted' && f.accepted_until ? h('div', { class: 'small accepted-until' }, t('vuln.accepted_until', { day: f.accepted_until })) : null,
+      f.reason ? h('div', { class: 'muted small reason' }, f.reason) : null] },
     { label: t('vuln.seen'), class: 'nowrap small', cell: (f) => [formatTime(f.first_seen), h('br'), formatTime(f.last_seen)] },
     mayChange ? { label: '', cell: (f) => findingActions(f, (updated) => {
       Object.assign(f, updated);
