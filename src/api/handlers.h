@@ -110,6 +110,8 @@ void api_vuln_findings_patch(struct http_req *rq, struct http_resp *rs);
 void api_vulns_unrouted(struct http_req *rq, struct http_resp *rs);
 void api_vulns_import(struct http_req *rq, struct http_resp *rs);
 void api_vulns_coverage(struct http_req *rq, struct http_resp *rs);
+/* api/vulns_summary.c */
+void api_vuln_findings_summary(struct http_req *rq, struct http_resp *rs);
 /* api/vuln_feeds.c */
 void api_vulns_kev(struct http_req *rq, struct http_resp *rs);
 /* api/vuln_sources.c */

@@ -104,6 +104,7 @@ const struct api_route api_routes[] = {
 	{"PATCH", "/api/v1/sessions/{id}/registrations/{reg_id}", api_registrations_patch, 1},
 	{"DELETE", "/api/v1/sessions/{id}/registrations/{reg_id}", api_registrations_delete, 1},
 	{"GET", "/api/v1/findings", api_vuln_findings_list, 1},
+	{"GET", "/api/v1/findings/summary", api_vuln_findings_summary, 1},
 	{"PATCH", "/api/v1/findings/{id}", api_vuln_findings_patch, 1},
 	{"GET", "/api/v1/vulns/unrouted", api_vulns_unrouted, 1},
 	{"POST", "/api/v1/vulns/import", api_vulns_import, 1},

@@ -18,6 +18,8 @@ import * as indicatorsPage from './pages/indicators.js';
 import * as advisoriesPage from './pages/advisories.js';
 import * as incidentsPage from './pages/incidents.js';
 import * as callListPage from './pages/calllist.js';
+import * as vulnsPage from './pages/vulns.js';
+import * as vulnsUnroutedPage from './pages/vulns_unrouted.js';
 
 const root = document.getElementById('app');
 let returnTo = null; // where to go after logging in
@@ -67,6 +69,7 @@ function navLinks(user) {
   if (user.role !== 'viewer') links.push({ href: '#/indicators', key: 'nav.indicators', match: /^\/indicators/, id: 'nav-indicators' });
   if (user.role !== 'viewer') links.push({ href: '#/incidents', key: 'nav.incidents', match: /^\/incidents/, id: 'nav-incidents' });
   if (can.editAny(user)) links.push({ href: '#/call-list', key: 'nav.calllist', match: /^\/call-list/, id: 'nav-calllist' });
+  if (can.editAny(user) || (user.role === 'spoc' && user.org_id != null) || user.role === 'provider') links.push({ href: '#/vulns', key: 'nav.vulns', match: /^\/vulns/, id: 'nav-vulns' });
   if (can.editAny(user) || ['spoc', 'provider'].includes(user.role)) links.push({ href: '#/advisories', key: 'nav.advisories', match: /^\/advisories/, id: 'nav-advisories' });
   return links;
 }
@@ -136,6 +139,8 @@ const pages = [
   { re: /^\/advisories(?:\/(\d+))?\/?$/, page: advisoriesPage, allowed: (u) => can.editAny(u) || ['spoc', 'provider'].includes(u.role) },
   { re: /^\/incidents(?:\/(\d+))?\/?$/, page: incidentsPage, allowed: (u) => u.role !== 'viewer' },
   { re: /^\/call-list\/?$/, page: callListPage, allowed: (u) => can.editAny(u) },
+  { re: /^\/vulns\/?$/, page: vulnsPage, allowed: (u) => can.editAny(u) || ['spoc', 'provider'].includes(u.role) },
+  { re: /^\/vulns\/unrouted\/?$/, page: vulnsUnroutedPage, allowed: (u) => can.editAny(u) },
 ];
 
 let routeSeq = 0;

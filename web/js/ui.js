@@ -255,3 +255,30 @@ export function prepareButton(path, label, doneKey) {
   host.append(btn);
   return host;
 }
+
+// A list read a page at a time: fetchPage(cursor) answers {items, next_cursor};
+// draw(items) renders them all (an error box with a retry replaces them on
+// failure). Put results and more in the page; load(false) reads the first
+// page, the "more" button the next.
+export function pagedList(ctx, id, fetchPage, draw) {
+  const results = h('div', { id: `${id}-results` }, loading());
+  const more = h('button', { type: 'button', class: 'btn', id: `${id}-more`, hidden: true }, t('orgs.more'));
+  const state = { items: [], cursor: null };
+  const load = async (append) => {
+    more.disabled = true;
+    try {
+      const r = await fetchPage(append ? state.cursor : null);
+      if (!ctx.current()) return;
+      state.items = append ? state.items.concat(r.items || []) : (r.items || []);
+      state.cursor = r.next_cursor || null;
+      replace(results, draw(state.items));
+      more.hidden = !state.cursor;
+    } catch (err) {
+      replace(results, errorBox(err, () => load(append)));
+    } finally {
+      more.disabled = false;
+    }
+  };
+  more.addEventListener('click', () => load(true));
+  return { results, more, load, redraw: () => replace(results, draw(state.items)) };
+}

@@ -1,7 +1,8 @@
 // The dashboard: counts, the map of Flanders coloured by registry
 // completeness or (for the war room) by open alerts or programme status,
 // figures per province with the towns that cannot be reached, the open
-// alerts with their one-click incident, and the programme's key figures.
+// alerts with their one-click incident, the programme's key figures, and
+// (war room) how watertight the vulnerability warnings were.
 
 import { h, replace } from '../dom.js';
 import { t, formatNumber, formatTime } from '../i18n.js';
@@ -10,6 +11,7 @@ import { loadGeo, drawMap, legend, recolour, townStatus } from '../map.js';
 import { registryLayer, alertsLayer, programmeLayer, checklistLayer } from '../map_layers.js';
 import { alertsPanel } from '../alerts.js';
 import { loading, table } from '../ui.js';
+import { percent } from './vulns.js';
 
 const PROVINCES = ['Antwerpen', 'Limburg', 'Oost-Vlaanderen', 'Vlaams-Brabant', 'West-Vlaanderen'];
 
@@ -106,9 +108,11 @@ export async function render(host, ctx) {
   const unreachable = orgs.filter((o) => !o.reachable).sort((a, b) => a.name.localeCompare(b.name, 'nl'));
   const alertsHost = h('div');
   const dueHost = h('div');
+  const vulnsHost = h('div');
   replace(side,
     alertsHost,
     dueHost,
+    vulnsHost,
     h('section', { class: 'panel' },
       h('h2', null, t('dash.by_province')),
       table([
@@ -134,9 +138,21 @@ export async function render(host, ctx) {
   });
   if (panel && ctx.current()) replace(alertsHost, panel);
   if (staff) {
-    const due = await api.get('/incidents/due?hours=24');
+    const [due, cov] = await Promise.all([api.get('/incidents/due?hours=24'), api.get('/vulns/coverage')]);
     if (ctx.current()) replace(dueHost, duePanel(due.items || []));
+    if (ctx.current()) replace(vulnsHost, vulnsPanel(cov));
   }
+}
+
+// How watertight the vulnerability warnings were over the last 30 days.
+function vulnsPanel(c) {
+  return h('section', { class: 'panel', id: 'dash-vulns' },
+    h('h2', null, h('a', { href: '#/vulns' }, t('dash.vulns'))),
+    c.events
+      ? h('p', null, h('a', { href: '#/vulns' }, t('dash.vulns_line', {
+        routed: percent(c.routed, c.events), reachable: percent(c.routed_reachable, c.events), ack: percent(c.acknowledged, c.events),
+      })))
+      : h('p', { class: 'muted' }, t('dash.vulns_none')));
 }
 
 // The legal clocks and incident tasks overdue or due within 24 hours.

@@ -6,7 +6,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, query } from '../api.js';
 import { alertsPanel } from '../alerts.js';
-import { table, loading, errorBox, badge, tlpBadge } from '../ui.js';
+import { table, errorBox, badge, tlpBadge, pagedList } from '../ui.js';
 
 const TYPES = ['ipv4', 'ipv6', 'cidr', 'domain', 'hostname', 'url', 'email', 'md5', 'sha1', 'sha256', 'filename'];
 const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
@@ -41,17 +41,8 @@ export async function render(host, ctx) {
     const f = new FormData(form);
     ctx.navigate('#/indicators' + query({ q: f.get('q'), type: f.get('type'), tlp: f.get('tlp'), tag: f.get('tag') }));
   });
-  const results = h('div', { id: 'ind-results' }, loading());
   const counts = h('div');
   const alerts = h('div');
-  const more = h('button', { type: 'button', class: 'btn', id: 'ind-more', hidden: true }, t('orgs.more'));
-  replace(host,
-    h('div', { class: 'page-head' }, h('h1', null, t('ind.title'))),
-    counts, alerts, form,
-    h('section', { class: 'panel flush' }, results, h('div', { class: 'more-row' }, more)));
-
-  let items = [];
-  let cursor = null;
   const fpCell = (i) => {
     if (!i.fp_list) return '';
     const b = badge(i.false_positive ? `${t('ind.fp')}: ${i.fp_list}` : `${t('ind.override')}: ${i.fp_list}`, i.false_positive ? 'bad' : 'ok');
@@ -63,9 +54,9 @@ export async function render(host, ctx) {
       try {
         const r = await api.patch(`/indicators/${i.id}`, { false_positive_override: i.false_positive });
         Object.assign(i, r);
-        draw();
+        list.redraw();
       } catch (err) {
-        replace(results, errorBox(err, () => load(false)));
+        replace(list.results, errorBox(err, () => list.load(false)));
       }
     });
     return h('span', null, b, ' ', btn);
@@ -78,26 +69,14 @@ export async function render(host, ctx) {
     { label: t('ind.tags'), cell: (i) => (i.tags || []).join(', ') },
     { label: t('ind.fp'), cell: fpCell },
   ];
-  const draw = () => replace(results, items.length ? table(cols, items, { class: 'indicators' }) : h('p', { class: 'empty' }, t('ind.none')));
-  const load = async (append) => {
-    more.disabled = true;
-    try {
-      const r = await api.get('/indicators' + query({
-        limit: PAGE, cursor: append ? cursor : null, q: p.get('q'), type: p.get('type'), tlp: p.get('tlp'), tag: p.get('tag'),
-      }));
-      if (!ctx.current()) return;
-      items = append ? items.concat(r.items || []) : (r.items || []);
-      cursor = r.next_cursor || null;
-      draw();
-      more.hidden = !cursor;
-    } catch (err) {
-      replace(results, errorBox(err, () => load(append)));
-    } finally {
-      more.disabled = false;
-    }
-  };
-  more.addEventListener('click', () => load(true));
-  const [c, a] = await Promise.all([api.get('/indicators/counts'), alertsPanel(ctx, { id: 'ind-alerts' }), load(false)]);
+  const list = pagedList(ctx, 'ind', (cursor) => api.get('/indicators' + query({
+    limit: PAGE, cursor, q: p.get('q'), type: p.get('type'), tlp: p.get('tlp'), tag: p.get('tag'),
+  })), (items) => (items.length ? table(cols, items, { class: 'indicators' }) : h('p', { class: 'empty' }, t('ind.none'))));
+  replace(host,
+    h('div', { class: 'page-head' }, h('h1', null, t('ind.title'))),
+    counts, alerts, form,
+    h('section', { class: 'panel flush' }, list.results, h('div', { class: 'more-row' }, list.more)));
+  const [c, a] = await Promise.all([api.get('/indicators/counts'), alertsPanel(ctx, { id: 'ind-alerts' }), list.load(false)]);
   if (!ctx.current()) return;
   replace(counts, countsLine(c));
   if (a) replace(alerts, a);

@@ -4,7 +4,7 @@
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, query } from '../api.js';
-import { table, loading, errorBox } from '../ui.js';
+import { table, pagedList } from '../ui.js';
 import { formatTime } from '../i18n.js';
 
 const PAGE = 100;
@@ -40,14 +40,6 @@ function objectLink(e) {
 
 export async function render(host, ctx) {
   ctx.setTitle(t('journal.title'));
-  const results = h('div', { id: 'journal-results' }, loading());
-  const more = h('button', { type: 'button', class: 'btn', id: 'journal-more', hidden: true }, t('orgs.more'));
-  replace(host,
-    h('div', { class: 'page-head' }, h('h1', null, t('journal.title')), h('span', { class: 'muted small' }, t('journal.intro'))),
-    h('section', { class: 'panel flush' }, results, h('div', { class: 'more-row' }, more)));
-
-  let items = [];
-  let cursor = null;
   const cols = [
     { label: t('journal.seq'), class: 'num mono', cell: (e) => String(e.seq) },
     { label: t('journal.at'), class: 'mono nowrap', cell: (e) => formatTime(e.at) },
@@ -56,21 +48,10 @@ export async function render(host, ctx) {
     { label: t('journal.object'), cell: objectLink },
     { label: t('journal.details'), class: 'details', cell: (e) => details(e.details) },
   ];
-  const load = async (append) => {
-    more.disabled = true;
-    try {
-      const r = await api.get('/journal' + query({ limit: PAGE, cursor: append ? cursor : null }));
-      if (!ctx.current()) return;
-      items = append ? items.concat(r.items || []) : (r.items || []);
-      cursor = r.next_cursor || null;
-      replace(results, items.length ? table(cols, items, { class: 'journal' }) : h('p', { class: 'empty' }, t('journal.none')));
-      more.hidden = !cursor;
-    } catch (err) {
-      replace(results, errorBox(err, () => load(append)));
-    } finally {
-      more.disabled = false;
-    }
-  };
-  more.addEventListener('click', () => load(true));
-  await load(false);
+  const list = pagedList(ctx, 'journal', (cursor) => api.get('/journal' + query({ limit: PAGE, cursor })),
+    (items) => (items.length ? table(cols, items, { class: 'journal' }) : h('p', { class: 'empty' }, t('journal.none'))));
+  replace(host,
+    h('div', { class: 'page-head' }, h('h1', null, t('journal.title')), h('span', { class: 'muted small' }, t('journal.intro'))),
+    h('section', { class: 'panel flush' }, list.results, h('div', { class: 'more-row' }, list.more)));
+  await list.load(false);
 }
