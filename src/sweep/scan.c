@@ -222,11 +222,15 @@ static inline unsigned gather8(uint64_t z)
  * bytes before the token, so q[e-3] is always inside it. */
 static inline int octet(const unsigned char *q, unsigned s, unsigned e, unsigned *v)
 {
+	/* The weights of the two digits before the last by length (1 to 3;
+	 * other lengths are refused below): loaded, not selected, since the
+	 * compiler turns a ?: or a product with (l >= 3) into a branch. */
+	static const unsigned char w10[4] = {0, 0, 10, 10}, w100[4] = {0, 0, 0, 100};
 	unsigned l = e - s; /* wraps when e < s */
-	unsigned x = (q[e - 1] & 15u) + (l >= 2 ? 10u * (q[e - 2] & 15u) : 0) +
-		     (l >= 3 ? 100u * (q[e - 3] & 15u) : 0);
+	unsigned x = (q[e - 1] & 15u) + w10[l & 3] * (q[e - 2] & 15u) +
+		     w100[l & 3] * (q[e - 3] & 15u);
 	*v = x;
-	return (l - 1u < 3u) & (x <= 255) & !(l > 1 && q[s] == '0');
+	return (l - 1u < 3u) & (x <= 255) & !((l > 1) & (q[s] == '0'));
 }
 
 /* p[a..b) holds only digits and dots: four decimal octets without leading
