@@ -107,9 +107,13 @@ static inline unsigned popcount64(uint64_t x)
 	return (unsigned)((x * 0x0101010101010101ull) >> 56);
 }
 
+static void flush(struct scanner *sc);
+
 /* Reports indicator id (index + 1) once per line, with text blk[a..b). */
 static void hit(struct scanner *sc, uint32_t id, const unsigned char *blk, size_t a, size_t b)
 {
+	if (sc->npend && !sc->flushing)
+		flush(sc); /* the tokens found before this one report first */
 	uint32_t ioc = id - 1;
 	/* The line is only worked out when there is a hit. */
 	sc->line = sc->line_base + popcount64(sc->nl_bits & ((1ull << sc->bit) - 1));
@@ -172,7 +176,64 @@ static void probe(struct scanner *sc, uint64_t h, const unsigned char *s, size_t
 	}
 }
 
+/* ------------------------------------------------------------------ batches */
+
+/* An address or a domain suffix that passes its bitmap (a few percent:
+ * mostly neighbours of an indicator) then costs two loads from tables too
+ * large for the cache. Instead of waiting for them at the token, the
+ * scanner prefetches the first and queues the token; the queue is looked
+ * up when full, at the end of the block, and before any other hit, so that
+ * hits keep the order of their tokens. */
+enum { PEND_V4, PEND_DOM };
+
+static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
+		      size_t b);
+
+static void flush(struct scanner *sc)
+{
+	const struct matcher *m = sc->m;
+	if (!sc->npend || sc->flushing)
+		return;
+	sc->flushing = 1;
+	/* The second load of each address (its /16's entries), prefetched
+	 * for all before the first is looked up. */
+	for (int i = 0; i < sc->npend; i++)
+		if (sc->pend[i].kind == PEND_V4)
+			__builtin_prefetch(&m->v4[m->v4_dir[sc->pend[i].key >> 16]]);
+	int bit = sc->bit;
+	uint64_t lb = sc->line_base, nb = sc->nl_bits;
+	for (int i = 0; i < sc->npend; i++) {
+		const struct scan_pend *e = &sc->pend[i];
+		/* hit() finds the token's line from these */
+		sc->bit = e->bit, sc->line_base = e->line_base, sc->nl_bits = e->nl_bits;
+		if (e->kind == PEND_V4) {
+			v4_lookup(sc, (uint32_t)e->key, sc->blk, e->a, e->b);
+		} else {
+			unsigned mask = 1u << IOC_DOMAIN | (e->whole ? 1u << IOC_HOSTNAME : 0);
+			probe(sc, e->key, sc->blk + e->a, e->b - e->a, mask, 1, sc->blk, e->ts,
+			      e->te);
+		}
+	}
+	sc->npend = 0;
+	sc->flushing = 0;
+	sc->bit = bit, sc->line_base = lb, sc->nl_bits = nb;
+}
+
+static inline struct scan_pend *pend_add(struct scanner *sc, int kind, uint64_t key, size_t a,
+					 size_t b)
+{
+	if (sc->npend == SCAN_PEND_MAX)
+		flush(sc);
+	struct scan_pend *e = &sc->pend[sc->npend++];
+	e->key = key, e->kind = kind, e->a = a, e->b = b;
+	e->bit = sc->bit, e->line_base = sc->line_base, e->nl_bits = sc->nl_bits;
+	return e;
+}
+
 /* ------------------------------------------------------------------ IPv4 */
+
+static void v4_shorter(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
+		       size_t b);
 
 static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
 		      size_t b)
@@ -188,6 +249,14 @@ static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk,
 			hit(sc, x->id, blk, a, b);
 	}
 shorter:
+	v4_shorter(sc, ip, blk, a, b);
+}
+
+/* The prefixes shorter than /16 that hold ip. */
+static void v4_shorter(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
+		       size_t b)
+{
+	const struct matcher *m = sc->m;
 	for (int l = 0; l < m->nv4s_lens; l++) {
 		const struct len_range *r = &m->v4s_lens[l];
 		uint32_t net = r->len ? ip & (~0u << (32 - r->len)) : 0;
@@ -201,6 +270,20 @@ shorter:
 		}
 		for (; lo < r->end && m->v4s[lo].net == net; lo++)
 			hit(sc, m->v4s[lo].id, blk, a, b);
+	}
+}
+
+/* ip, found at blk[a..b): looked up later when its /20 holds an entry
+ * (its /16's directory prefetched), else only among the short prefixes. */
+static inline void v4_check(struct scanner *sc, uint32_t ip, size_t a, size_t b)
+{
+	const struct matcher *m = sc->m;
+	uint32_t top = ip >> 12;
+	if (m->v4_bits[top / 64] >> (top % 64) & 1) {
+		__builtin_prefetch(&m->v4_dir[ip >> 16]);
+		pend_add(sc, PEND_V4, ip, a, b);
+	} else if (m->nv4s_lens) {
+		v4_shorter(sc, ip, sc->blk, a, b);
 	}
 }
 
@@ -266,7 +349,7 @@ static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 	int ok = octet(q, 2, 2 + d1, &v0) & octet(q, 3 + d1, 2 + d2, &v1) &
 		 octet(q, 3 + d2, 2 + d3, &v2) & octet(q, 3 + d3, 2 + (unsigned)n, &v3);
 	if (ok)
-		v4_lookup(sc, v0 << 24 | v1 << 16 | v2 << 8 | v3, p, a, b);
+		v4_check(sc, v0 << 24 | v1 << 16 | v2 << 8 | v3, a, b);
 }
 
 /* ------------------------------------------------------------------ IPv6 */
@@ -443,16 +526,19 @@ static void try_v6(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 
 /* ------------------------------------------------------------------ names */
 
-static void dom_check(struct scanner *sc, uint64_t h, const unsigned char *p, size_t a,
-		      size_t b, size_t ts, size_t te, int whole)
+/* The suffix p[a..b) of the token p[ts..te) (whole: the token itself),
+ * hash h: queued with its table slot prefetched when its bit is set. */
+static inline void dom_check(struct scanner *sc, uint64_t h, size_t a, size_t b, size_t ts,
+			     size_t te, int whole)
 {
 	const struct matcher *m = sc->m;
 	uint64_t f = match_final(h);
 	size_t bit = f >> m->dom_shift;
 	if (!(m->dom_bits[bit / 64] >> (bit % 64) & 1))
 		return;
-	unsigned mask = 1u << IOC_DOMAIN | (whole ? 1u << IOC_HOSTNAME : 0);
-	probe(sc, f, p + a, b - a, mask, 1, p, ts, te);
+	__builtin_prefetch(&m->tab[f & m->tab_mask]);
+	struct scan_pend *e = pend_add(sc, PEND_DOM, f, a, b);
+	e->ts = ts, e->te = te, e->whole = whole;
 }
 
 /* The last '.' in p[s..j), 8 bytes at a time: its index, or SIZE_MAX. */
@@ -495,12 +581,12 @@ static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t
 		b = j;
 		dots++;
 		if (dots >= 2)
-			dom_check(sc, h, p, j + 1, e, s, e, 0);
+			dom_check(sc, h, j + 1, e, s, e, 0);
 		if (dots >= max)
 			return;
 	}
 	if (dots >= 1)
-		dom_check(sc, match_dom_step(h, match_label(p, s, b)), p, s, e, s, e, 1);
+		dom_check(sc, match_dom_step(h, match_label(p, s, b)), s, e, s, e, 1);
 }
 
 static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
@@ -978,6 +1064,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 	int want_run = m->has_dom || m->has_v4 || m->has_hex;
 	uint64_t lines = sc->line;
 	sc->blk_n = n;
+	sc->blk = p;
 	/* Three blocks in a ring: the one before (the start of the input
 	 * counts as white space), this one, the next. */
 	struct masks ring[3];
@@ -1036,6 +1123,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 		struct masks *old = prev;
 		prev = cur, cur = next, next = old;
 	}
+	flush(sc);
 	sc->line = lines;
 	sc->off += n;
 }
