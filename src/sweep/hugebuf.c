@@ -13,12 +13,14 @@
 #endif
 #endif
 
+#if !defined(HUGEBUF_MALLOC) && defined(MADV_HUGEPAGE)
 #define HUGE (2u << 20)
 
 static size_t rounded(size_t n)
 {
 	return (n + HUGE - 1) & ~(size_t)(HUGE - 1);
 }
+#endif
 
 void *hugebuf_alloc(size_t n)
 {
@@ -52,5 +54,18 @@ void hugebuf_free(void *p, size_t n)
 #else
 	if (p)
 		munmap(p, rounded(n ? n : 1));
+#endif
+}
+
+void hugebuf_advise(void *p, size_t n)
+{
+#if defined(HUGEBUF_MALLOC) || !defined(MADV_HUGEPAGE)
+	(void)p;
+	(void)n;
+#else
+	uintptr_t a = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE - 1);
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
 #endif
 }

@@ -12,5 +12,9 @@
 void *hugebuf_alloc(size_t n);
 /* Frees p from hugebuf_alloc(n) (same n); NULL is ignored. */
 void hugebuf_free(void *p, size_t n);
+/* Asks for huge pages under the whole 2 MiB pages inside p[0..n), memory
+ * from malloc not touched yet (large blocks are mapped on their own, so
+ * this concerns no other data); a hint, nothing happens if refused. */
+void hugebuf_advise(void *p, size_t n);
 
 #endif
