@@ -332,14 +332,18 @@ static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 	unsigned char q[2 + 16]; /* "00" then the token, zero bytes after it */
 	memset(q, 0, sizeof q);
 	q[0] = q[1] = '0';
+	unsigned dm;
+	/* The dots from loads of p itself: a load of q spanning both copies
+	 * below would wait for them (no store forwarding). */
 	if (n >= 8) {
-		memcpy(q + 2, p + a, 8);
-		memcpy(q + 2 + n - 8, p + b - 8, 8);
+		uint64_t w0 = match_load8(p + a), w1 = match_load8(p + b - 8);
+		memcpy(q + 2, &w0, 8);
+		memcpy(q + 2 + n - 8, &w1, 8);
+		dm = gather8(dots8(w0)) | gather8(dots8(w1)) << (n - 8);
 	} else {
 		memcpy(q + 2, p + a, 7);
+		dm = gather8(dots8(match_load8(q + 2))) & 0x7f;
 	}
-	unsigned dm = (gather8(dots8(match_load8(q + 2))) |
-		       gather8(dots8(match_load8(q + 10))) << 8) & ((1u << n) - 1);
 	unsigned dm1 = dm & (dm - 1), dm2 = dm1 & (dm1 - 1);
 	if (!dm2 || (dm2 & (dm2 - 1)))
 		return; /* not exactly three dots */
