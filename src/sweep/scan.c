@@ -300,7 +300,7 @@ static inline unsigned gather8(uint64_t z)
 	return (unsigned)(((z >> 7) * 0x0102040810204080ull) >> 56);
 }
 
-/* Octet k of a dotted quad: the digits q[s..e), its value in *v; 0 when it
+/* One octet of a dotted quad, the digits q[s..e): its value in *v; 0 when it
  * is not 1 to 3 digits without a leading zero and at most 255. q has two
  * bytes before the token, so q[e-3] is always inside it. */
 static inline int octet(const unsigned char *q, unsigned s, unsigned e, unsigned *v)
