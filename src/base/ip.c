@@ -237,6 +237,17 @@ int ip_addr_parse(const char *s, const char *field, struct ip_prefix *out, struc
 	return parse_common(s, field, out, e, 0);
 }
 
+/* Writes v (0..999) in decimal at o; returns the end. */
+static char *put_dec(char *o, unsigned v)
+{
+	if (v >= 100)
+		*o++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*o++ = (char)('0' + v / 10 % 10);
+	*o++ = (char)('0' + v % 10);
+	return o;
+}
+
 int ip_prefix_format(const struct ip_prefix *p, char *buf, size_t n)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -245,6 +256,22 @@ int ip_prefix_format(const struct ip_prefix *p, char *buf, size_t n)
 	buf[0] = '\0';
 	if (!prefix_valid(p))
 		return WR_EINVAL;
+	if (p->family == 4) {
+		/* What inet_ntop and "%s/%d" write, without stdio (a sweep
+		 * loads tens of thousands of addresses at start-up). */
+		char t[sizeof "255.255.255.255/32"], *o = t;
+		for (int i = 0; i < 4; i++) {
+			o = put_dec(o, p->addr[i]);
+			*o++ = i < 3 ? '.' : '/';
+		}
+		o = put_dec(o, (unsigned)p->len);
+		size_t k = (size_t)(o - t);
+		if (k >= n)
+			return WR_EINVAL;
+		memcpy(buf, t, k);
+		buf[k] = '\0';
+		return 0;
+	}
 	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, a, sizeof a))
 		return WR_EINVAL;
 	int k = snprintf(buf, n, "%s/%d", a, p->len);

@@ -67,6 +67,15 @@ long ioc_refang(const char *in, char *out, size_t outsz)
 		n = 4, i = 4;
 	}
 	while (i < len) {
+		/* Bytes that start no rule are copied a run at a time. */
+		size_t plain = strcspn(in + i, "[({");
+		if (plain) {
+			if (n + plain + 1 > outsz)
+				return -1;
+			memcpy(out + n, in + i, plain);
+			n += plain, i += plain;
+			continue;
+		}
 		size_t k = 0, rl = 0;
 		const char *to = NULL;
 		if (in[i] == '[' || in[i] == '(' || in[i] == '{') {

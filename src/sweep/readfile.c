@@ -1,6 +1,8 @@
 /* Small whole-file and one-line reads for indicator files, packs and keys. */
 #include "sweep/sweep_cli.h"
 
+#include "sweep/hugebuf.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@ int sweep_slurp(const char *path, char **out, size_t *len, struct wr_err *e)
 	    (unsigned long long)st.st_size < IOC_FILE_MAX)
 		cap = (size_t)st.st_size + 1; /* the whole file at once, no regrowing */
 	char *b = malloc(cap + 1);
+	if (b)
+		hugebuf_advise(b, cap + 1); /* a large indicator file: fewer page faults */
 	int rc = 0;
 	while (b) {
 		if (n == cap) {

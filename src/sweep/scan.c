@@ -107,9 +107,13 @@ static inline unsigned popcount64(uint64_t x)
 	return (unsigned)((x * 0x0101010101010101ull) >> 56);
 }
 
+static void flush(struct scanner *sc);
+
 /* Reports indicator id (index + 1) once per line, with text blk[a..b). */
 static void hit(struct scanner *sc, uint32_t id, const unsigned char *blk, size_t a, size_t b)
 {
+	if (sc->npend && !sc->flushing)
+		flush(sc); /* the tokens found before this one report first */
 	uint32_t ioc = id - 1;
 	/* The line is only worked out when there is a hit. */
 	sc->line = sc->line_base + popcount64(sc->nl_bits & ((1ull << sc->bit) - 1));
@@ -172,7 +176,64 @@ static void probe(struct scanner *sc, uint64_t h, const unsigned char *s, size_t
 	}
 }
 
+/* ------------------------------------------------------------------ batches */
+
+/* An address or a domain suffix that passes its bitmap (a few percent:
+ * mostly neighbours of an indicator) then costs two loads from tables too
+ * large for the cache. Instead of waiting for them at the token, the
+ * scanner prefetches the first and queues the token; the queue is looked
+ * up when full, at the end of the block, and before any other hit, so that
+ * hits keep the order of their tokens. */
+enum { PEND_V4, PEND_DOM };
+
+static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
+		      size_t b);
+
+static void flush(struct scanner *sc)
+{
+	const struct matcher *m = sc->m;
+	if (!sc->npend || sc->flushing)
+		return;
+	sc->flushing = 1;
+	/* The second load of each address (its /16's entries), prefetched
+	 * for all before the first is looked up. */
+	for (int i = 0; i < sc->npend; i++)
+		if (sc->pend[i].kind == PEND_V4)
+			__builtin_prefetch(&m->v4[m->v4_dir[sc->pend[i].key >> 16]]);
+	int bit = sc->bit;
+	uint64_t lb = sc->line_base, nb = sc->nl_bits;
+	for (int i = 0; i < sc->npend; i++) {
+		const struct scan_pend *e = &sc->pend[i];
+		/* hit() finds the token's line from these */
+		sc->bit = e->bit, sc->line_base = e->line_base, sc->nl_bits = e->nl_bits;
+		if (e->kind == PEND_V4) {
+			v4_lookup(sc, (uint32_t)e->key, sc->blk, e->a, e->b);
+		} else {
+			unsigned mask = 1u << IOC_DOMAIN | (e->whole ? 1u << IOC_HOSTNAME : 0);
+			probe(sc, e->key, sc->blk + e->a, e->b - e->a, mask, 1, sc->blk, e->ts,
+			      e->te);
+		}
+	}
+	sc->npend = 0;
+	sc->flushing = 0;
+	sc->bit = bit, sc->line_base = lb, sc->nl_bits = nb;
+}
+
+static inline struct scan_pend *pend_add(struct scanner *sc, int kind, uint64_t key, size_t a,
+					 size_t b)
+{
+	if (sc->npend == SCAN_PEND_MAX)
+		flush(sc);
+	struct scan_pend *e = &sc->pend[sc->npend++];
+	e->key = key, e->kind = kind, e->a = a, e->b = b;
+	e->bit = sc->bit, e->line_base = sc->line_base, e->nl_bits = sc->nl_bits;
+	return e;
+}
+
 /* ------------------------------------------------------------------ IPv4 */
+
+static void v4_shorter(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
+		       size_t b);
 
 static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
 		      size_t b)
@@ -188,6 +249,14 @@ static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk,
 			hit(sc, x->id, blk, a, b);
 	}
 shorter:
+	v4_shorter(sc, ip, blk, a, b);
+}
+
+/* The prefixes shorter than /16 that hold ip. */
+static void v4_shorter(struct scanner *sc, uint32_t ip, const unsigned char *blk, size_t a,
+		       size_t b)
+{
+	const struct matcher *m = sc->m;
 	for (int l = 0; l < m->nv4s_lens; l++) {
 		const struct len_range *r = &m->v4s_lens[l];
 		uint32_t net = r->len ? ip & (~0u << (32 - r->len)) : 0;
@@ -204,32 +273,87 @@ shorter:
 	}
 }
 
+/* ip, found at blk[a..b): looked up later when its /20 holds an entry
+ * (its /16's directory prefetched), else only among the short prefixes. */
+static inline void v4_check(struct scanner *sc, uint32_t ip, size_t a, size_t b)
+{
+	const struct matcher *m = sc->m;
+	uint32_t top = ip >> 12;
+	if (m->v4_bits[top / 64] >> (top % 64) & 1) {
+		__builtin_prefetch(&m->v4_dir[ip >> 16]);
+		pend_add(sc, PEND_V4, ip, a, b);
+	} else if (m->nv4s_lens) {
+		v4_shorter(sc, ip, sc->blk, a, b);
+	}
+}
+
+/* Bits 8k+7 set where byte k of w is '.' (exact: no carry between bytes). */
+static inline uint64_t dots8(uint64_t w)
+{
+	uint64_t x = w ^ 0x2e2e2e2e2e2e2e2eull, lo = 0x7f7f7f7f7f7f7f7full;
+	return ~(((x & lo) + lo) | x | lo);
+}
+
+/* Bits 8k+7 of z gathered into bits k of a byte (no two products overlap). */
+static inline unsigned gather8(uint64_t z)
+{
+	return (unsigned)(((z >> 7) * 0x0102040810204080ull) >> 56);
+}
+
+/* One octet of a dotted quad, the digits q[s..e): its value in *v; 0 when it
+ * is not 1 to 3 digits without a leading zero and at most 255. q has two
+ * bytes before the token, so q[e-3] is always inside it. */
+static inline int octet(const unsigned char *q, unsigned s, unsigned e, unsigned *v)
+{
+	/* The weights of the two digits before the last by length (1 to 3;
+	 * other lengths are refused below): loaded, not selected, since the
+	 * compiler turns a ?: or a product with (l >= 3) into a branch. */
+	static const unsigned char w10[4] = {0, 0, 10, 10}, w100[4] = {0, 0, 0, 100};
+	unsigned l = e - s; /* wraps when e < s */
+	unsigned x = (q[e - 1] & 15u) + w10[l & 3] * (q[e - 2] & 15u) +
+		     w100[l & 3] * (q[e - 3] & 15u);
+	*v = x;
+	return (l - 1u < 3u) & (x <= 255) & !((l > 1) & (q[s] == '0'));
+}
+
 /* p[a..b) holds only digits and dots: four decimal octets without leading
- * zeros once the dots at both ends are stripped. */
+ * zeros once the dots at both ends are stripped. The dots are found 8
+ * bytes at a time and the octets computed without a branch per digit
+ * (octet lengths vary at random: a loop mispredicts at each). */
 static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
 {
 	while (a < b && p[a] == '.')
 		a++;
 	while (b > a && p[b - 1] == '.')
 		b--;
-	if (b - a < 7 || b - a > 15)
+	size_t n = b - a;
+	if (n < 7 || n > 15)
 		return;
-	uint32_t ip = 0;
-	int parts = 0;
-	size_t i = a;
-	while (i <= b) {
-		size_t s = i;
-		unsigned v = 0;
-		while (i < b && p[i] != '.')
-			v = v * 10 + (unsigned)(p[i++] - '0');
-		size_t l = i - s;
-		if (l == 0 || l > 3 || (l > 1 && p[s] == '0') || v > 255 || ++parts > 4)
-			return;
-		ip = ip << 8 | v;
-		i++; /* the dot, or past the end */
+	unsigned char q[2 + 16]; /* "00" then the token, zero bytes after it */
+	memset(q, 0, sizeof q);
+	q[0] = q[1] = '0';
+	unsigned dm;
+	/* The dots from loads of p itself: a load of q spanning both copies
+	 * below would wait for them (no store forwarding). */
+	if (n >= 8) {
+		uint64_t w0 = match_load8(p + a), w1 = match_load8(p + b - 8);
+		memcpy(q + 2, &w0, 8);
+		memcpy(q + 2 + n - 8, &w1, 8);
+		dm = gather8(dots8(w0)) | gather8(dots8(w1)) << (n - 8);
+	} else {
+		memcpy(q + 2, p + a, 7);
+		dm = gather8(dots8(match_load8(q + 2))) & 0x7f;
 	}
-	if (parts == 4)
-		v4_lookup(sc, ip, p, a, b);
+	unsigned dm1 = dm & (dm - 1), dm2 = dm1 & (dm1 - 1);
+	if (!dm2 || (dm2 & (dm2 - 1)))
+		return; /* not exactly three dots */
+	unsigned d1 = (unsigned)__builtin_ctz(dm), d2 = (unsigned)__builtin_ctz(dm1),
+		 d3 = (unsigned)__builtin_ctz(dm2);
+	unsigned v0, v1, v2, v3;
+	int ok = octet(q, 2, 2 + d1, &v0) & octet(q, 3 + d1, 2 + d2, &v1) &
+		 octet(q, 3 + d2, 2 + d3, &v2) & octet(q, 3 + d3, 2 + (unsigned)n, &v3);
+	if (ok)
+		v4_check(sc, v0 << 24 | v1 << 16 | v2 << 8 | v3, a, b);
 }
 
 /* ------------------------------------------------------------------ IPv6 */
@@ -406,23 +530,19 @@ static void try_v6(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 
 /* ------------------------------------------------------------------ names */
 
-static void dom_check(struct scanner *sc, uint64_t h, const unsigned char *p, size_t a,
-		      size_t b, size_t ts, size_t te, int whole)
+/* The suffix p[a..b) of the token p[ts..te) (whole: the token itself),
+ * hash h: queued with its table slot prefetched when its bit is set. */
+static inline void dom_check(struct scanner *sc, uint64_t h, size_t a, size_t b, size_t ts,
+			     size_t te, int whole)
 {
 	const struct matcher *m = sc->m;
 	uint64_t f = match_final(h);
 	size_t bit = f >> m->dom_shift;
 	if (!(m->dom_bits[bit / 64] >> (bit % 64) & 1))
 		return;
-	unsigned mask = 1u << IOC_DOMAIN | (whole ? 1u << IOC_HOSTNAME : 0);
-	probe(sc, f, p + a, b - a, mask, 1, p, ts, te);
-}
-
-/* Bits 8k+7 set where byte k of w is '.' (exact: no carry between bytes). */
-static inline uint64_t dots8(uint64_t w)
-{
-	uint64_t x = w ^ 0x2e2e2e2e2e2e2e2eull, lo = 0x7f7f7f7f7f7f7f7full;
-	return ~(((x & lo) + lo) | x | lo);
+	__builtin_prefetch(&m->tab[f & m->tab_mask]);
+	struct scan_pend *e = pend_add(sc, PEND_DOM, f, a, b);
+	e->ts = ts, e->te = te, e->whole = whole;
 }
 
 /* The last '.' in p[s..j), 8 bytes at a time: its index, or SIZE_MAX. */
@@ -465,12 +585,12 @@ static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t
 		b = j;
 		dots++;
 		if (dots >= 2)
-			dom_check(sc, h, p, j + 1, e, s, e, 0);
+			dom_check(sc, h, j + 1, e, s, e, 0);
 		if (dots >= max)
 			return;
 	}
 	if (dots >= 1)
-		dom_check(sc, match_dom_step(h, match_label(p, s, b)), p, s, e, s, e, 1);
+		dom_check(sc, match_dom_step(h, match_label(p, s, b)), s, e, s, e, 1);
 }
 
 static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
@@ -948,6 +1068,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 	int want_run = m->has_dom || m->has_v4 || m->has_hex;
 	uint64_t lines = sc->line;
 	sc->blk_n = n;
+	sc->blk = p;
 	/* Three blocks in a ring: the one before (the start of the input
 	 * counts as white space), this one, the next. */
 	struct masks ring[3];
@@ -1006,6 +1127,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 		struct masks *old = prev;
 		prev = cur, cur = next, next = old;
 	}
+	flush(sc);
 	sc->line = lines;
 	sc->off += n;
 }

@@ -31,6 +31,16 @@ struct scan_out {
 	size_t tlen, tcap;
 };
 
+/* An IPv4 address or a domain suffix that passed its bitmap, waiting for
+ * the table lookup whose cache line has been prefetched (scan.c). */
+#define SCAN_PEND_MAX 16
+struct scan_pend {
+	uint64_t key; /* the address, or the suffix hash (match_final applied) */
+	uint64_t line_base, nl_bits; /* the scanner's, when it was found */
+	size_t a, b, ts, te;
+	int bit, kind, whole;
+};
+
 struct scanner {
 	const struct matcher *m;
 	uint64_t line; /* newlines seen (at a hit: before it) */
@@ -48,6 +58,9 @@ struct scanner {
 	uint64_t time_line; /* the line of line_t (UINT64_MAX: none yet) */
 	int64_t line_t;
 	size_t blk_n; /* length of the block being scanned */
+	const unsigned char *blk; /* the block being scanned */
+	struct scan_pend pend[SCAN_PEND_MAX];
+	int npend, flushing;
 };
 
 void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *out);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sweep/hugebuf.h"
 #include "sweep/output.h"
 #include "sweep/scan.h"
 #include "sweep/source.h"
@@ -191,7 +192,7 @@ static void *worker(void *arg)
 {
 	struct sweep *sw = arg;
 	size_t cap = sw->o->buffer ? sw->o->buffer : 4u << 20;
-	unsigned char *buf = malloc(cap);
+	unsigned char *buf = hugebuf_alloc(cap);
 	pthread_mutex_lock(&sw->mu);
 	if (!buf)
 		sw->oom = 1;
@@ -208,7 +209,7 @@ static void *worker(void *arg)
 		pthread_cond_broadcast(&sw->cv_done);
 	}
 	pthread_mutex_unlock(&sw->mu);
-	free(buf);
+	hugebuf_free(buf, cap);
 	return NULL;
 }
 

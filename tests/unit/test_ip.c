@@ -57,6 +57,15 @@ static void test_ipv4_canonical(void **state)
 	assert_string_equal(canon("0.0.0.0/0"), "0.0.0.0/0");
 	assert_string_equal(canon("255.255.255.255/32"), "255.255.255.255/32");
 	assert_string_equal(canon("198.18.0.0/15"), "198.18.0.0/15");
+	assert_string_equal(canon("100.20.3.0/24"), "100.20.3.0/24");
+	/* A buffer too small for the text: an error and an empty string. */
+	char small[sizeof "100.20.3.0/2"];
+	struct ip_prefix q = P("100.20.3.0/24");
+	assert_int_equal(ip_prefix_format(&q, small, sizeof small), WR_EINVAL);
+	assert_string_equal(small, "");
+	char exact[sizeof "100.20.3.0/24"];
+	assert_int_equal(ip_prefix_format(&q, exact, sizeof exact), 0);
+	assert_string_equal(exact, "100.20.3.0/24");
 	struct ip_prefix p = P("192.0.2.1");
 	assert_int_equal(p.family, 4);
 	assert_int_equal(p.len, 32);
