@@ -28,39 +28,24 @@ void api_advisories_patch(struct http_req *rq, struct http_resp *rs)
 	api_change_reply(rq, rs, advisory_update, 200);
 }
 
-typedef int (*advisory_fn)(sqlite3 *, const struct actor *, int64_t, json_t **, struct wr_err *);
-
-static void by_id(struct http_req *rq, struct http_resp *rs, advisory_fn fn)
-{
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (fn(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
-}
-
 void api_advisories_get(struct http_req *rq, struct http_resp *rs)
 {
-	by_id(rq, rs, advisory_get);
+	api_id_reply(rq, rs, advisory_get, 200);
 }
 
 void api_advisories_submit(struct http_req *rq, struct http_resp *rs)
 {
-	by_id(rq, rs, advisory_submit);
+	api_id_reply(rq, rs, advisory_submit, 200);
 }
 
 void api_advisories_withdraw(struct http_req *rq, struct http_resp *rs)
 {
-	by_id(rq, rs, advisory_withdraw);
+	api_id_reply(rq, rs, advisory_withdraw, 200);
 }
 
 void api_advisories_approve(struct http_req *rq, struct http_resp *rs)
 {
-	by_id(rq, rs, advisory_approve);
+	api_id_reply(rq, rs, advisory_approve, 200);
 }
 
 void api_advisories_deliveries(struct http_req *rq, struct http_resp *rs)

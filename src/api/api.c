@@ -195,6 +195,31 @@ void api_change_reply(struct http_req *rq, struct http_resp *rs, api_change_fn f
 		api_reply(rs, status, out);
 }
 
+void api_id_reply(struct http_req *rq, struct http_resp *rs, api_id_fn fn, int status)
+{
+	int64_t id;
+	json_t *out;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id))
+		return;
+	if (fn(rq->db, &rq->actor, id, &out, &e))
+		api_error(rs, &e);
+	else
+		api_reply(rs, status, out);
+}
+
+void api_delete_reply(struct http_req *rq, struct http_resp *rs, api_delete_fn fn)
+{
+	int64_t id;
+	struct wr_err e = {0};
+	if (api_param_id(rq, rs, 0, &id))
+		return;
+	if (fn(rq->db, &rq->actor, id, &e))
+		api_error(rs, &e);
+	else
+		api_no_content(rs);
+}
+
 void api_create_reply(struct http_req *rq, struct http_resp *rs, api_create_fn fn)
 {
 	json_t *body, *out;

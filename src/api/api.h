@@ -51,6 +51,13 @@ typedef int (*api_change_fn)(sqlite3 *db, const struct actor *a, int64_t id, con
 			     json_t **out, struct wr_err *e);
 /* Path id {id} and the JSON body -> fn -> status with what it answers. */
 void api_change_reply(struct http_req *rq, struct http_resp *rs, api_change_fn fn, int status);
+typedef int (*api_id_fn)(sqlite3 *db, const struct actor *a, int64_t id, json_t **out,
+			 struct wr_err *e);
+/* Path id {id} -> fn -> status with what it answers. */
+void api_id_reply(struct http_req *rq, struct http_resp *rs, api_id_fn fn, int status);
+typedef int (*api_delete_fn)(sqlite3 *db, const struct actor *a, int64_t id, struct wr_err *e);
+/* Path id {id} -> fn -> 204. */
+void api_delete_reply(struct http_req *rq, struct http_resp *rs, api_delete_fn fn);
 /* Writes 403 and returns -1 unless the actor is admin or analyst. */
 int api_require_staff(const struct http_req *rq, struct http_resp *rs);
 int api_require_admin(const struct http_req *rq, struct http_resp *rs);

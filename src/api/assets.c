@@ -63,15 +63,7 @@ void api_assets_create(struct http_req *rq, struct http_resp *rs)
 
 void api_assets_get(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (asset_get(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_id_reply(rq, rs, asset_get, 200);
 }
 
 void api_assets_patch(struct http_req *rq, struct http_resp *rs)
@@ -93,12 +85,5 @@ void api_assets_patch(struct http_req *rq, struct http_resp *rs)
 
 void api_assets_delete(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (asset_delete(rq->db, &rq->actor, id, &e))
-		api_error(rs, &e);
-	else
-		api_no_content(rs);
+	api_delete_reply(rq, rs, asset_delete);
 }

@@ -51,15 +51,7 @@ void api_incidents_create(struct http_req *rq, struct http_resp *rs)
 
 void api_incidents_get(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (incident_get(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_id_reply(rq, rs, incident_get, 200);
 }
 
 
@@ -179,15 +171,7 @@ void api_help_requests_list(struct http_req *rq, struct http_resp *rs)
 
 void api_help_requests_get(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (help_get(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_id_reply(rq, rs, help_get, 200);
 }
 
 void api_help_requests_status(struct http_req *rq, struct http_resp *rs)

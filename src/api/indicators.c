@@ -68,15 +68,7 @@ void api_indicators_counts(struct http_req *rq, struct http_resp *rs)
 
 void api_indicators_get(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (intel_get(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_id_reply(rq, rs, intel_get, 200);
 }
 
 void api_indicators_patch(struct http_req *rq, struct http_resp *rs)

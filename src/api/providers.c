@@ -34,14 +34,7 @@ void api_providers_patch(struct http_req *rq, struct http_resp *rs)
 
 void api_providers_delete(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (provider_delete(rq->db, &rq->actor, id, &e))
-		api_error(rs, &e);
-	else
-		api_no_content(rs);
+	api_delete_reply(rq, rs, provider_delete);
 }
 
 /* POST /api/v1/providers/{id}/clients {org_id, services}: links a client

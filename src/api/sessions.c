@@ -33,15 +33,7 @@ void api_sessions_create(struct http_req *rq, struct http_resp *rs)
 
 void api_sessions_get(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (session_get(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_id_reply(rq, rs, session_get, 200);
 }
 
 void api_sessions_ics(struct http_req *rq, struct http_resp *rs)

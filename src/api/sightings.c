@@ -56,15 +56,7 @@ void api_indicator_sightings(struct http_req *rq, struct http_resp *rs)
 
 void api_sightings_false_positive(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (intel_sighting_false_positive(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_id_reply(rq, rs, intel_sighting_false_positive, 200);
 }
 
 void api_alerts_list(struct http_req *rq, struct http_resp *rs)

@@ -18,15 +18,7 @@ void api_vuln_sources_list(struct http_req *rq, struct http_resp *rs)
 
 void api_vuln_sources_get(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	json_t *out;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (vsource_get(rq->db, &rq->actor, id, &out, &e))
-		api_error(rs, &e);
-	else
-		api_reply(rs, 200, out);
+	api_id_reply(rq, rs, vsource_get, 200);
 }
 
 void api_vuln_sources_add(struct http_req *rq, struct http_resp *rs)
@@ -41,14 +33,7 @@ void api_vuln_sources_patch(struct http_req *rq, struct http_resp *rs)
 
 void api_vuln_sources_delete(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t id;
-	struct wr_err e = {0};
-	if (api_param_id(rq, rs, 0, &id))
-		return;
-	if (vsource_remove(rq->db, &rq->actor, id, &e))
-		api_error(rs, &e);
-	else
-		api_no_content(rs);
+	api_delete_reply(rq, rs, vsource_remove);
 }
 
 /* The source due now, for the server's job (one of its own threads, not
