@@ -93,7 +93,8 @@ struct outcome {
 	char etag[256], last_modified[64]; /* the validators to keep ("": none) */
 };
 
-static void say(struct outcome *o, const char *status, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void say(struct outcome *o, const char *status,
+							const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
