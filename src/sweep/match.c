@@ -64,8 +64,12 @@ static void add_str(struct matcher *m, uint32_t i)
 		size_t bit = h >> m->dom_shift;
 		m->dom_bits[bit / 64] |= 1ull << (bit % 64);
 		int labels = 1;
+		size_t last = 0; /* the start of the last label */
 		for (size_t j = 0; j < n; j++)
-			labels += v[j] == '.';
+			if (v[j] == '.')
+				labels++, last = j + 1;
+		unsigned tb = match_tld_bit(match_label(v, last, n));
+		m->tld_bits[tb / 64] |= 1ull << (tb % 64);
 		if (labels > m->max_labels)
 			m->max_labels = labels;
 	} else if (t == IOC_URL) {

@@ -40,6 +40,11 @@ struct len_range {
 	size_t start, end; /* [start, end) in the sorted array */
 };
 
+/* A filter of the last label of domain and hostname indicators, small
+ * enough for the L1 cache: most names in a log whose top-level label no
+ * indicator has ("conhost.exe", "ws-12.corp.local") stop there. */
+#define MATCH_TLD_BITS 4096
+
 struct matcher {
 	const struct ioc_set *set;
 	struct str_slot *tab;
@@ -47,6 +52,7 @@ struct matcher {
 	uint64_t *dom_bits; /* bitmap of domain and hostname hashes */
 	unsigned dom_shift; /* bit index = hash >> dom_shift */
 	int max_labels;     /* most labels of a domain/hostname indicator */
+	uint64_t tld_bits[MATCH_TLD_BITS / 64]; /* their last labels (match_tld_bit) */
 	size_t max_url;     /* longest url indicator */
 	uint64_t *url_bits; /* bitmap of "scheme://host" of url indicators (match_label hash) */
 	unsigned url_shift;
@@ -148,6 +154,17 @@ static inline uint64_t match_dom_hash(const unsigned char *s, size_t n)
 			b = j;
 		}
 	return match_final(match_dom_step(h, match_label(s, 0, b)));
+}
+
+/* The bit of label hash l (match_label) in the top-level label filter. */
+static inline unsigned match_tld_bit(uint64_t l)
+{
+	return (unsigned)((l * 0x9e3779b97f4a7c15ull) >> 52);
+}
+static inline int match_tld_has(const struct matcher *m, uint64_t l)
+{
+	unsigned b = match_tld_bit(l);
+	return (int)(m->tld_bits[b / 64] >> (b % 64) & 1);
 }
 
 /* The end of "scheme://host[:port]" in a canonical URL u[0..n). */

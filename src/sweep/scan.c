@@ -577,20 +577,26 @@ static void domains(struct scanner *sc, const unsigned char *p, size_t s, size_t
 		s++;
 	if (e - s < 3)
 		return;
-	int max = sc->m->max_labels, dots = 0;
-	uint64_t h = MATCH_SEED;
-	size_t b = e;
-	for (size_t j = e; (j = last_dot(p, s, j)) != SIZE_MAX;) {
+	/* The last label first: its filter rules out most names. */
+	size_t j = last_dot(p, s, e);
+	if (j == SIZE_MAX)
+		return;
+	uint64_t top = match_label(p, j + 1, e);
+	if (!match_tld_has(sc->m, top))
+		return;
+	int max = sc->m->max_labels, dots = 1;
+	uint64_t h = match_dom_step(MATCH_SEED, top);
+	size_t b = j;
+	if (dots >= max)
+		return;
+	while ((j = last_dot(p, s, b)) != SIZE_MAX) {
 		h = match_dom_step(h, match_label(p, j + 1, b));
 		b = j;
-		dots++;
-		if (dots >= 2)
-			dom_check(sc, h, j + 1, e, s, e, 0);
-		if (dots >= max)
+		dom_check(sc, h, j + 1, e, s, e, 0);
+		if (++dots >= max)
 			return;
 	}
-	if (dots >= 1)
-		dom_check(sc, match_dom_step(h, match_label(p, s, b)), s, e, s, e, 1);
+	dom_check(sc, match_dom_step(h, match_label(p, s, b)), s, e, s, e, 1);
 }
 
 static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
@@ -748,6 +754,7 @@ static size_t email(struct scanner *sc, const unsigned char *p, size_t n, size_t
 struct masks {
 	uint64_t h, dot, colon, at, nl, hex, digit, dash, letter; /* one bit per byte */
 	uint64_t v6; /* [0-9A-Za-z:.]: bytes of an IPv6 candidate */
+	uint64_t slash;
 };
 
 #if defined(__x86_64__)
@@ -757,7 +764,7 @@ struct masks {
 static inline __attribute__((always_inline)) void masks64_sse2(const unsigned char *p,
 								struct masks *m)
 {
-	uint64_t dt = 0, co = 0, at = 0, nl = 0, hx = 0, dg = 0, ds = 0, lt = 0, al = 0;
+	uint64_t dt = 0, co = 0, at = 0, nl = 0, hx = 0, dg = 0, ds = 0, lt = 0, al = 0, sl = 0;
 	for (int k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
 		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
@@ -779,14 +786,15 @@ static inline __attribute__((always_inline)) void masks64_sse2(const unsigned ch
 		at |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))) << sh;
 		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << sh;
 		hx |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(digit, hexa)) << sh;
+		sl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('/'))) << sh;
 	}
-	*m = (struct masks){dg | lt | ds | dt, dt, co, at, nl, hx, dg, ds, lt, dg | al | dt | co};
+	*m = (struct masks){dg | lt | ds | dt, dt, co, at, nl, hx, dg, ds, lt, dg | al | dt | co, sl};
 }
 
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) void
 masks64_avx2(const unsigned char *p, struct masks *m)
 {
-	uint64_t r[9][2];
+	uint64_t r[10][2];
 	for (int k = 0; k < 2; k++) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
 		__m256i l = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
@@ -806,13 +814,14 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 		r[3][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')));
 		r[4][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
 		r[5][k] = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(digit, hexa));
+		r[9][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')));
 	}
 	uint64_t dg = r[0][0] | r[0][1] << 32, dt = r[1][0] | r[1][1] << 32;
 	uint64_t lt = r[6][0] | r[6][1] << 32, ds = r[7][0] | r[7][1] << 32;
 	uint64_t co = r[2][0] | r[2][1] << 32, al = r[8][0] | r[8][1] << 32;
 	*m = (struct masks){dg | dt | lt | ds, dt, co, r[3][0] | r[3][1] << 32,
 			    r[4][0] | r[4][1] << 32, r[5][0] | r[5][1] << 32, dg, ds, lt,
-			    dg | al | dt | co};
+			    dg | al | dt | co, r[9][0] | r[9][1] << 32};
 }
 
 /* AVX-512BW compares give the 64-bit masks directly, without movemask. */
@@ -833,7 +842,7 @@ masks64_avx512(const unsigned char *p, struct masks *m)
 	uint64_t lt = al | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
 	*m = (struct masks){dg | lt | ds | dt, dt, co, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')),
 			    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')), hx, dg, ds, lt,
-			    dg | al | dt | co};
+			    dg | al | dt | co, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'))};
 }
 #endif
 
@@ -865,6 +874,8 @@ static inline void masks64_c(const unsigned char *p, struct masks *m)
 			m->letter |= bit;
 		if (v6c[c])
 			m->v6 |= bit;
+		if (c == '/')
+			m->slash |= bit;
 	}
 }
 
@@ -1001,7 +1012,9 @@ run_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const 
 		if (acc & (C_HEXA | C_US))
 			acc |= C_ALPHA;
 	}
-	run(sc, p, s, e, acc, dots);
+	/* Timestamps and version numbers ("0.043049", "537.36"): nothing to find. */
+	if (dots >= 3 || (acc & (C_ALPHA | C_DASH)) || e - s >= 32)
+		run(sc, p, s, e, acc, dots);
 	return e;
 }
 
@@ -1039,6 +1052,31 @@ v6_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const s
 	if (colons >= 2 && (dbl || colons >= 6))
 		try_v6(sc, p, a, b);
 	return b;
+}
+
+/* Bits x..x+4 set for every bit x of c: c >> 1 | ... | c >> 5. */
+static inline uint64_t next5(uint64_t c)
+{
+	uint64_t a = c >> 1 | c >> 2;
+	return a | a >> 2 | c >> 5;
+}
+
+/* The colons worth a visit: those before "//" (URLs), and for IPv6 the
+ * ones in "::" or first of three colons at most 5 bytes apart (an address
+ * without "::" has seven; "12:34:56" and "\"key\":1" have no such three).
+ * Near the end of the block, where the next colons may be in the next
+ * one, every colon is kept. */
+static inline uint64_t colon_triggers(const struct masks *k, const struct masks *nx, int url,
+				      int v6)
+{
+	uint64_t c = k->colon, t = 0;
+	if (url)
+		t = c & ((k->slash >> 1) | (nx->slash << 63)) & ((k->slash >> 2) | (nx->slash << 62));
+	if (v6) {
+		uint64_t near = c & (next5(c) | ~0ull << 54); /* another colon 1 to 5 bytes on */
+		t |= (near & (next5(near) | ~0ull << 59)) | (c & ((c >> 1) | (nx->colon << 63)));
+	}
+	return t;
 }
 
 /* The masks of the block at base (bytes past n are spaces: in no token). */
@@ -1081,7 +1119,9 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 		const struct masks k = *cur;
 		sc->line_base = lines;
 		sc->nl_bits = k.nl;
-		uint64_t t = k.colon | k.at;
+		uint64_t t = k.at;
+		if (k.colon && (want_v6 || m->has_url))
+			t |= colon_triggers(&k, next, m->has_url, want_v6);
 		uint64_t hexl = 0;
 		if (want_run) {
 			t |= k.dot;
@@ -1093,8 +1133,6 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 		}
 		if (!m->has_email)
 			t &= ~k.at;
-		if (!want_v6 && !m->has_url)
-			t &= ~k.colon;
 		while (t) {
 			int d = __builtin_ctzll(t);
 			t &= t - 1;
