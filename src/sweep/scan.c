@@ -63,11 +63,19 @@ static void init_tables(void)
 	}
 }
 
+static void init_quad_shapes(void);
+
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void init_all(void)
+{
+	init_tables();
+	init_quad_shapes();
+}
 
 static void init_once(void)
 {
-	pthread_once(&tables_once, init_tables);
+	pthread_once(&tables_once, init_all);
 }
 
 void scanner_release(struct scanner *sc)
@@ -316,6 +324,74 @@ static inline int octet(const unsigned char *q, unsigned s, unsigned e, unsigned
 	return (l - 1u < 3u) & (x <= 255) & !((l > 1) & (q[s] == '0'));
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* Dotted quads with SSSE3: the dots give the lengths of the four octets,
+ * and the lengths (81 shapes) a byte shuffle that puts each octet's digits
+ * in a 32-bit lane as [hundreds, tens, ones, 0], where one multiply-add
+ * gives its value. lead marks each octet's first digit when it has more
+ * than one (it must not be 0). */
+struct quad_shape {
+	unsigned char shuf[16], lead[16];
+};
+static struct quad_shape quad_shapes[81];
+
+static void init_quad_shapes(void)
+{
+	for (int idx = 0; idx < 81; idx++) {
+		int l[4] = {idx / 27 + 1, idx / 9 % 3 + 1, idx / 3 % 3 + 1, idx % 3 + 1};
+		struct quad_shape *q = &quad_shapes[idx];
+		memset(q->shuf, 0x80, sizeof q->shuf); /* 0x80: a zero byte */
+		memset(q->lead, 0, sizeof q->lead);
+		int st = 0;
+		for (int i = 0; i < 4; i++) {
+			for (int j = 0; j < l[i]; j++)
+				q->shuf[4 * i + 3 - l[i] + j] = (unsigned char)(st + j);
+			if (l[i] > 1)
+				q->lead[4 * i + 3 - l[i]] = 0xff;
+			st += l[i] + 1;
+		}
+	}
+}
+
+/* s[0..n) (7 to 15 digits and dots, digits at both ends; 16 bytes
+ * readable): 1 and the address in *ip when it is a strict dotted quad. */
+__attribute__((target("ssse3"))) static int quad_ssse3(const unsigned char *s, unsigned n,
+							uint32_t *ip)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) &
+		      ((1u << n) - 1);
+	unsigned dm1 = dm & (dm - 1), dm2 = dm1 & (dm1 - 1);
+	if (!dm2 || (dm2 & (dm2 - 1)))
+		return 0; /* not exactly three dots */
+	unsigned d1 = (unsigned)__builtin_ctz(dm), d2 = (unsigned)__builtin_ctz(dm1),
+		 d3 = (unsigned)__builtin_ctz(dm2);
+	unsigned l0 = d1 - 1, l1 = d2 - d1 - 2, l2 = d3 - d2 - 2, l3 = n - d3 - 2; /* length - 1 */
+	if ((l0 > 2) | (l1 > 2) | (l2 > 2) | (l3 > 2))
+		return 0;
+	const struct quad_shape *q = &quad_shapes[l0 * 27 + l1 * 9 + l2 * 3 + l3];
+	__m128i x = _mm_shuffle_epi8(_mm_sub_epi8(v, _mm_set1_epi8('0')),
+				     _mm_loadu_si128((const __m128i *)(const void *)q->shuf));
+	__m128i lz = _mm_and_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()),
+				   _mm_loadu_si128((const __m128i *)(const void *)q->lead));
+	/* bytes 100, 10, 1, 0 per lane */
+	__m128i val = _mm_madd_epi16(_mm_maddubs_epi16(x, _mm_set1_epi32(0x00010a64)),
+				     _mm_set1_epi16(1));
+	if (_mm_movemask_epi8(_mm_or_si128(lz, _mm_cmpgt_epi32(val, _mm_set1_epi32(255)))))
+		return 0;
+	__m128i be = _mm_shuffle_epi8(val, _mm_setr_epi8(12, 8, 4, 0, -1, -1, -1, -1, -1, -1, -1,
+							 -1, -1, -1, -1, -1));
+	*ip = (uint32_t)_mm_cvtsi128_si32(be);
+	return 1;
+}
+#else
+static void init_quad_shapes(void)
+{
+}
+#endif
+
 /* p[a..b) holds only digits and dots: four decimal octets without leading
  * zeros once the dots at both ends are stripped. The dots are found 8
  * bytes at a time and the octets computed without a branch per digit
@@ -329,6 +405,18 @@ static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 	size_t n = b - a;
 	if (n < 7 || n > 15)
 		return;
+#if defined(__x86_64__)
+	if (sc->simd_quad) {
+		unsigned char tail[16] = {0};
+		const unsigned char *t = p + a;
+		uint32_t ip;
+		if (a + 16 > sc->blk_n) /* near the end of the input */
+			t = memcpy(tail, p + a, n);
+		if (quad_ssse3(t, (unsigned)n, &ip))
+			v4_check(sc, ip, a, b);
+		return;
+	}
+#endif
 	unsigned char q[2 + 16]; /* "00" then the token, zero bytes after it */
 	memset(q, 0, sizeof q);
 	q[0] = q[1] = '0';
@@ -758,7 +846,6 @@ struct masks {
 };
 
 #if defined(__x86_64__)
-#include <immintrin.h>
 
 /* SSE2 is part of x86-64; AVX2 is used when the processor has it. */
 static inline __attribute__((always_inline)) void masks64_sse2(const unsigned char *p,
@@ -920,6 +1007,11 @@ int scanner_kernel(struct scanner *sc, enum scan_kernel k)
 	if (!f)
 		return -1;
 	sc->masks = (void (*)(void))f;
+#if defined(__x86_64__)
+	/* Processors with AVX2 have SSSE3; the C and SSE2 kernels keep the
+	 * scalar parser, so the tests compare the two. */
+	sc->simd_quad = f == scan_avx512 || f == scan_avx2;
+#endif
 	return 0;
 }
 
@@ -927,7 +1019,7 @@ void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *
 {
 	init_once();
 	memset(sc, 0, sizeof *sc);
-	sc->masks = (void (*)(void))kernel_fn(SCAN_KERNEL_AUTO);
+	scanner_kernel(sc, SCAN_KERNEL_AUTO);
 	sc->m = m;
 	sc->out = out;
 	sc->bol = 1;

@@ -406,12 +406,17 @@ static void test_kernels(void **state)
 {
 	(void)state;
 	const char *iocs = "bad.com\nx.evil.net\n10.1.2.3\n198.51.100.0/24\n2a01:4f8::1\n"
-			   "0123456789abcdef0123456789abcdef\nhttp://u.example/p?q=1\na@b.example\n";
+			   "0123456789abcdef0123456789abcdef\nhttp://u.example/p?q=1\na@b.example\n"
+			   "100.200.250.199\n255.255.255.255\n0.0.0.0\n9.9.9.9\n1.22.133.4\n";
 	static const char *parts[] = {
 		"bad.com", "notbad.com", "X.BAD.COM", "a.x.evil.net", "10.1.2.3", "10.1.2.30",
 		"198.51.100.77:443", "2a01:4f8::1", "2a01:4f8:0::1/64", "::ffff:10.1.2.3",
 		"0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdef0",
 		"http://u.example/p?q=1", "HTTP://U.EXAMPLE/p?q=1", "a@b.example", "x_a@b.example",
+		/* dotted quads: every octet length, leading zeros, out of range */
+		"100.200.250.199", "255.255.255.255", "0.0.0.0", "9.9.9.9", "1.22.133.4",
+		"010.1.2.3", "10.01.2.3", "10.1.2.03", "256.1.2.3", "255.255.255.256", "1000.1.2.3",
+		"10.1..2.3", "...10.1.2.3..", "9.9.9.9.9", "1.22.133.40",
 		" ", "\n", "\r\n", "\t", ":", "@", ".", "-", "_", "\"", "=",
 	};
 	struct ioc_set *set = ioc_set_new();
