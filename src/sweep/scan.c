@@ -847,6 +847,22 @@ struct masks {
 
 #if defined(__x86_64__)
 
+/* The kernels' constants are read from memory: set1 would be built again
+ * with a broadcast in every block, since the calls of the loop clobber the
+ * vector registers. Read through a volatile pointer, the values are
+ * unknown to the compiler, which then cannot turn the loads back into
+ * broadcasts. */
+#define K64(c) {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, \
+		c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, \
+		c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c}
+enum { K_20, K_A, K_0, K_10, K_26, K_6, K_DOT, K_DASH, K_COLON, K_US, K_AT, K_NL, K_SLASH,
+       K_0M1, K_9P1, K_AM1, K_ZP1, K_FP1, K_N };
+static const unsigned char kconst[K_N][64] __attribute__((aligned(64))) = {
+	K64(0x20), K64('a'),  K64('0'),  K64(10),	K64(26),       K64(6),
+	K64('.'),  K64('-'),  K64(':'),  K64('_'),	K64('@'),      K64('\n'),
+	K64('/'),  K64('0' - 1), K64('9' + 1), K64('a' - 1), K64('z' + 1), K64('f' + 1)};
+static const unsigned char (*const volatile kconst_p)[64] = kconst;
+
 /* SSE2 is part of x86-64; AVX2 is used when the processor has it. */
 static inline __attribute__((always_inline)) void masks64_sse2(const unsigned char *p,
 								struct masks *m)
@@ -881,28 +897,31 @@ static inline __attribute__((always_inline)) void masks64_sse2(const unsigned ch
 __attribute__((target("avx2"))) static inline __attribute__((always_inline)) void
 masks64_avx2(const unsigned char *p, struct masks *m)
 {
+	const unsigned char(*K)[64] = kconst_p;
+#define KV(i) _mm256_load_si256((const __m256i *)(const void *)K[i])
 	uint64_t r[10][2];
 	for (int k = 0; k < 2; k++) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
-		__m256i l = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-		__m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('0' - 1)),
-						 _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), v));
-		__m256i alpha = _mm256_and_si256(_mm256_cmpgt_epi8(l, _mm256_set1_epi8('a' - 1)),
-						 _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), l));
-		__m256i hexa = _mm256_and_si256(alpha, _mm256_cmpgt_epi8(_mm256_set1_epi8('f' + 1), l));
-		__m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
-		__m256i letter = _mm256_or_si256(alpha, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+		__m256i l = _mm256_or_si256(v, KV(K_20));
+		__m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, KV(K_0M1)),
+						 _mm256_cmpgt_epi8(KV(K_9P1), v));
+		__m256i alpha = _mm256_and_si256(_mm256_cmpgt_epi8(l, KV(K_AM1)),
+						 _mm256_cmpgt_epi8(KV(K_ZP1), l));
+		__m256i hexa = _mm256_and_si256(alpha, _mm256_cmpgt_epi8(KV(K_FP1), l));
+		__m256i dot = _mm256_cmpeq_epi8(v, KV(K_DOT));
+		__m256i letter = _mm256_or_si256(alpha, _mm256_cmpeq_epi8(v, KV(K_US)));
 		r[0][k] = (uint32_t)_mm256_movemask_epi8(digit);
 		r[6][k] = (uint32_t)_mm256_movemask_epi8(letter);
 		r[8][k] = (uint32_t)_mm256_movemask_epi8(alpha);
-		r[7][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')));
+		r[7][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_DASH)));
 		r[1][k] = (uint32_t)_mm256_movemask_epi8(dot);
-		r[2][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')));
-		r[3][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')));
-		r[4][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+		r[2][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_COLON)));
+		r[3][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_AT)));
+		r[4][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_NL)));
 		r[5][k] = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(digit, hexa));
-		r[9][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')));
+		r[9][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_SLASH)));
 	}
+#undef KV
 	uint64_t dg = r[0][0] | r[0][1] << 32, dt = r[1][0] | r[1][1] << 32;
 	uint64_t lt = r[6][0] | r[6][1] << 32, ds = r[7][0] | r[7][1] << 32;
 	uint64_t co = r[2][0] | r[2][1] << 32, al = r[8][0] | r[8][1] << 32;
@@ -915,21 +934,23 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 __attribute__((target("avx512f,avx512bw"))) static inline __attribute__((always_inline)) void
 masks64_avx512(const unsigned char *p, struct masks *m)
 {
+	const unsigned char(*K)[64] = kconst_p;
+#define k512v(i) _mm512_load_si512((const void *)K[i])
 	__m512i v = _mm512_loadu_si512((const void *)p);
-	__m512i l = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+	__m512i l = _mm512_or_si512(v, k512v(K_20));
 	/* Unsigned x - lo < span: bytes >= 0x80 are in no range. */
-	__m512i la = _mm512_sub_epi8(l, _mm512_set1_epi8('a'));
-	uint64_t dg = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
-					     _mm512_set1_epi8(10));
-	uint64_t al = _mm512_cmplt_epu8_mask(la, _mm512_set1_epi8(26));
-	uint64_t hx = _mm512_cmplt_epu8_mask(la, _mm512_set1_epi8(6)) | dg;
-	uint64_t dt = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
-	uint64_t ds = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
-	uint64_t co = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
-	uint64_t lt = al | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
-	*m = (struct masks){dg | lt | ds | dt, dt, co, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')),
-			    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')), hx, dg, ds, lt,
-			    dg | al | dt | co, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'))};
+	__m512i la = _mm512_sub_epi8(l, k512v(K_A));
+	uint64_t dg = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, k512v(K_0)), k512v(K_10));
+	uint64_t al = _mm512_cmplt_epu8_mask(la, k512v(K_26));
+	uint64_t hx = _mm512_cmplt_epu8_mask(la, k512v(K_6)) | dg;
+	uint64_t dt = _mm512_cmpeq_epi8_mask(v, k512v(K_DOT));
+	uint64_t ds = _mm512_cmpeq_epi8_mask(v, k512v(K_DASH));
+	uint64_t co = _mm512_cmpeq_epi8_mask(v, k512v(K_COLON));
+	uint64_t lt = al | _mm512_cmpeq_epi8_mask(v, k512v(K_US));
+	*m = (struct masks){dg | lt | ds | dt, dt, co, _mm512_cmpeq_epi8_mask(v, k512v(K_AT)),
+			    _mm512_cmpeq_epi8_mask(v, k512v(K_NL)), hx, dg, ds, lt,
+			    dg | al | dt | co, _mm512_cmpeq_epi8_mask(v, k512v(K_SLASH))};
+#undef k512v
 }
 #endif
 
