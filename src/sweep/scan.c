@@ -64,6 +64,7 @@ static void init_tables(void)
 }
 
 static void init_quad_shapes(void);
+static void init_url_nibbles(void);
 
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -71,6 +72,7 @@ static void init_all(void)
 {
 	init_tables();
 	init_quad_shapes();
+	init_url_nibbles();
 }
 
 static void init_once(void)
@@ -386,8 +388,47 @@ __attribute__((target("ssse3"))) static int quad_ssse3(const unsigned char *s, u
 	*ip = (uint32_t)_mm_cvtsi128_si32(be);
 	return 1;
 }
+
+/* The end of a URL (a byte of urlend[]) 16 bytes at a time: a byte is in
+ * the set when its low-nibble entry and its high-nibble entry share a bit
+ * (one bit per high nibble of the set's members, all below 0x80). */
+static unsigned char url_lo[16] __attribute__((aligned(16))), url_hi[16] __attribute__((aligned(16)));
+
+static void init_url_nibbles(void)
+{
+	int next = 0;
+	for (int c = 0; c < 128; c++)
+		if (urlend[c]) {
+			if (!url_hi[c >> 4])
+				url_hi[c >> 4] = (unsigned char)(1u << next++);
+			url_lo[c & 15] |= url_hi[c >> 4];
+		}
+}
+
+/* The first byte of urlend[] in p[b..n), or n. */
+__attribute__((target("ssse3"))) static size_t url_end_ssse3(const unsigned char *p, size_t b,
+							  size_t n)
+{
+	const __m128i lo = _mm_load_si128((const __m128i *)(const void *)url_lo);
+	const __m128i hi = _mm_load_si128((const __m128i *)(const void *)url_hi);
+	const __m128i low4 = _mm_set1_epi8(0x0f);
+	for (; b + 16 <= n; b += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + b));
+		__m128i c = _mm_and_si128(_mm_shuffle_epi8(lo, _mm_and_si128(v, low4)),
+					  _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), low4)));
+		unsigned in = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_setzero_si128())) ^ 0xffffu;
+		if (in)
+			return b + (size_t)__builtin_ctz(in);
+	}
+	while (b < n && !urlend[p[b]])
+		b++;
+	return b;
+}
 #else
 static void init_quad_shapes(void)
+{
+}
+static void init_url_nibbles(void)
 {
 }
 #endif
@@ -406,7 +447,7 @@ static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 	if (n < 7 || n > 15)
 		return;
 #if defined(__x86_64__)
-	if (sc->simd_quad) {
+	if (sc->simd) {
 		unsigned char tail[16] = {0};
 		const unsigned char *t = p + a;
 		uint32_t ip;
@@ -765,6 +806,10 @@ static size_t url(struct scanner *sc, const unsigned char *p, size_t n, size_t i
 	if (a < done || (a > 0 && alnum(p[a - 1])))
 		return i;
 	size_t b = i + 3;
+#if defined(__x86_64__)
+	if (sc->simd)
+		b = url_end_ssse3(p, b, n);
+#endif
 	while (b < n && !urlend[p[b]])
 		b++;
 	size_t len = b - a, max = sc->m->max_url + 4;
@@ -1030,8 +1075,8 @@ int scanner_kernel(struct scanner *sc, enum scan_kernel k)
 	sc->masks = (void (*)(void))f;
 #if defined(__x86_64__)
 	/* Processors with AVX2 have SSSE3; the C and SSE2 kernels keep the
-	 * scalar parser, so the tests compare the two. */
-	sc->simd_quad = f == scan_avx512 || f == scan_avx2;
+	 * scalar quad parser and URL end, so the tests compare the two. */
+	sc->simd = f == scan_avx512 || f == scan_avx2;
 #endif
 	return 0;
 }

@@ -47,7 +47,7 @@ struct scanner {
 	uint64_t line_base, nl_bits; /* newlines before the 64 bytes in work, and theirs */
 	int bit;                     /* the byte in work among the 64 */
 	void (*masks)(void);         /* the loop for this processor (SIMD kernel) */
-	int simd_quad;               /* dotted quads parsed with SSSE3 */
+	int simd;                    /* SSSE3 for dotted quads and URL ends */
 	uint64_t off;  /* offset of the next block's first byte */
 	uint64_t seen_line; /* the line of seen */
 	uint32_t *seen; /* indicators reported on line seen_line */
