@@ -631,10 +631,46 @@ static int parse_v6(const unsigned char *p, size_t a, size_t b, uint16_t g[8])
 	return k == 8 ? 0 : -1;
 }
 
+/* The hex group p[*i..) of 1 to 4 digits: its value, *i moved past it; -1
+ * when there is none. */
+static int group(const unsigned char *p, size_t *i, size_t b)
+{
+	unsigned v = 0;
+	size_t s = *i;
+	while (*i < b && *i - s < 5 && hexv[p[*i]])
+		v = v << 4 | (unsigned)(hexv[p[(*i)++]] - 1);
+	return *i > s && *i - s < 5 ? (int)v : -1;
+}
+
+/* When every IPv6 entry is /32 or longer, an address whose first two
+ * groups fail the /32 filter can hold no hit: 1 when p[a..b) starts so,
+ * read without parsing the rest (most addresses in a log stop here). An
+ * address with zero first bits may be ::ffff:a.b.c.d and is parsed. */
+static int v6_ruled_out(const struct matcher *m, const unsigned char *p, size_t a, size_t b)
+{
+	if (!m->nv6_lens || m->v6_lens[0].len < 32)
+		return 0;
+	size_t i = a;
+	int g0 = group(p, &i, b), g1 = 0;
+	if (g0 < 0 || i + 1 >= b || p[i] != ':')
+		return 0;
+	i++;
+	if (p[i] != ':') { /* "g0::" leaves g1 zero */
+		g1 = group(p, &i, b);
+		if (g1 < 0 || (i < b && p[i] != ':'))
+			return 0;
+	}
+	uint64_t hi = (uint64_t)((unsigned)g0 << 16 | (unsigned)g1) << 32;
+	uint32_t bit = match_v6_bit(hi);
+	return hi && !(m->v6_bits[bit / 64] >> (bit % 64) & 1);
+}
+
 static void try_v6(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
 {
 	while (b > a && p[b - 1] == '.')
 		b--;
+	if (v6_ruled_out(sc->m, p, a, b))
+		return;
 	uint16_t g[8];
 	int ok = parse_v6(p, a, b, g) == 0;
 	if (!ok) {

@@ -228,6 +228,16 @@ static void test_ipv6(void **state)
 	/* decoys: hex-extended, group-extended */
 	EXPECT(iocs, "2a01:4f8:10a::12 2a01:4f8:10a::1:5 2a02:1:2:3:4:5:6:7:8\n", "");
 	EXPECT(iocs, "12:34:56 ::1 a:b\n", "");
+	/* Addresses are ruled out by their first 32 bits before being parsed
+	 * whole: "g0::", an IPv4 address written in hex groups (zero first
+	 * bits), and a set with a prefix shorter than /32 (no such rule). */
+	const char *more = "2a03::5\n10.9.8.7\n2a02:1:2:3:4:5:6:7\n";
+	EXPECT(more, "2a03::5 2a03:0::5 2a03:0:0:0:0:0:0:5\n", "1:2a03::5 ");
+	EXPECT(more, "0:0:0:0:0:ffff:a09:807\n", "1:10.9.8.7 ");
+	EXPECT(more, "::ffff:a09:807\n", "1:10.9.8.7 ");
+	const char *wide = "value\ttype\n2a00::/12\tcidr\n2a02:1:2:3:4:5:6:7\tipv6\n";
+	EXPECT(wide, "2a05:1:2::3\n", "1:2a00::/12 ");
+	EXPECT(wide, "2a12:1:2::3\n", "");
 }
 
 static void test_cidr(void **state)
