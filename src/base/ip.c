@@ -98,6 +98,35 @@ static int parse_v4(const char *s, size_t n, unsigned char out[4], const char *f
 	return 0;
 }
 
+/* The common case, a dotted quad as parse_v4 accepts it, in one pass:
+ * 1 with out filled, or 0 (then the full checks decide, with their
+ * messages). */
+static int fast_v4(const char *s, size_t n, unsigned char out[4])
+{
+	unsigned char a[4];
+	size_t i = 0;
+	for (int octet = 0; octet < 4; octet++) {
+		if (i >= n || !is_digit((unsigned char)s[i]))
+			return 0;
+		unsigned v = (unsigned)(s[i++] - '0');
+		/* At most three digits, and no leading zero. */
+		for (int k = 0; v && k < 2 && i < n && is_digit((unsigned char)s[i]); k++)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (v > 255 || (i < n && is_digit((unsigned char)s[i])))
+			return 0;
+		a[octet] = (unsigned char)v;
+		if (octet < 3) {
+			if (i >= n || s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	if (i != n)
+		return 0;
+	memcpy(out, a, 4);
+	return 1;
+}
+
 /* The prefix length after '/': 1..3 digits, no leading zero, <= max. */
 static int parse_len(const char *s, size_t n, int max, int family, int *len,
 		     const char *field, struct wr_err *e)
@@ -140,8 +169,51 @@ static int host_bits_set(const struct ip_prefix *p)
 	return 0;
 }
 
-/* s has n bytes (no NUL needed). The checks run in the order that decides
- * which message a bad value gets; the scans behind them are done once. */
+/* The address part s[0..alen) when it is not a plain dotted quad: the
+ * checks in the order that decides which message a bad value gets, the
+ * scans behind them done once. */
+static int parse_addr(const char *s, size_t alen, struct ip_prefix *p, const char *field,
+		      struct wr_err *e, int allow_prefix)
+{
+	int has_zone = 0, has_colon = 0, only_v4_chars = alen > 0;
+	for (size_t i = 0; i < alen; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!is_digit(c) && c != '.') {
+			only_v4_chars = 0;
+			has_zone |= c == '%';
+			has_colon |= c == ':';
+		}
+	}
+	if (has_zone)
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has a zone id (%%...), which is not allowed: give the "
+				  "address without it");
+	if (alen > 0 && (s[0] == '[' || s[alen - 1] == ']'))
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has brackets: give the address without [ ]");
+
+	if (has_colon) {
+		char tmp[IP_INPUT_MAX + 1];
+		memcpy(tmp, s, alen);
+		tmp[alen] = '\0';
+		if (inet_pton(AF_INET6, tmp, p->addr) != 1)
+			return wr_err_set(e, WR_EINVAL, field,
+					  "is not a valid IPv6 address: expected e.g. "
+					  "2001:db8::1%s",
+					  allow_prefix ? " or 2001:db8::/32" : "");
+		p->family = 6;
+	} else if (only_v4_chars) {
+		int rc = parse_v4(s, alen, p->addr, field, e, allow_prefix);
+		if (rc)
+			return rc;
+		p->family = 4;
+	} else {
+		return bad_syntax(field, e, allow_prefix);
+	}
+	return 0;
+}
+
+/* s has n bytes (no NUL needed). */
 static int parse_common(const char *s, size_t n, const char *field, struct ip_prefix *out,
 			struct wr_err *e, int allow_prefix)
 {
@@ -170,43 +242,13 @@ static int parse_common(const char *s, size_t n, const char *field, struct ip_pr
 				  "must be a single address, without a /prefix length");
 	size_t alen = slash ? (size_t)(slash - s) : n;
 
-	int has_zone = 0, has_colon = 0, only_v4_chars = alen > 0;
-	for (size_t i = 0; i < alen; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!is_digit(c) && c != '.') {
-			only_v4_chars = 0;
-			has_zone |= c == '%';
-			has_colon |= c == ':';
-		}
-	}
-	if (has_zone)
-		return wr_err_set(e, WR_EINVAL, field,
-				  "has a zone id (%%...), which is not allowed: give the "
-				  "address without it");
-	if (alen > 0 && (s[0] == '[' || s[alen - 1] == ']'))
-		return wr_err_set(e, WR_EINVAL, field,
-				  "has brackets: give the address without [ ]");
-
-	int rc;
-	if (has_colon) {
-		char tmp[IP_INPUT_MAX + 1];
-		memcpy(tmp, s, alen);
-		tmp[alen] = '\0';
-		if (inet_pton(AF_INET6, tmp, p.addr) != 1)
-			return wr_err_set(e, WR_EINVAL, field,
-					  "is not a valid IPv6 address: expected e.g. "
-					  "2001:db8::1%s",
-					  allow_prefix ? " or 2001:db8::/32" : "");
-		p.family = 6;
-	} else if (only_v4_chars) {
-		rc = parse_v4(s, alen, p.addr, field, e, allow_prefix);
-		if (rc)
-			return rc;
+	int rc = 0;
+	if (fast_v4(s, alen, p.addr))
 		p.family = 4;
-	} else {
-		return bad_syntax(field, e, allow_prefix);
-	}
-
+	else
+		rc = parse_addr(s, alen, &p, field, e, allow_prefix);
+	if (rc)
+		return rc;
 	int max = p.family == 4 ? 32 : 128;
 	p.len = max;
 	if (slash) {

@@ -35,11 +35,14 @@ enum ioc_type ioc_type_from_name(const char *name)
 	};
 	if (!name)
 		return IOC_NONE;
+	/* Called once per line of a typed list: the first byte rules out
+	 * almost every name before strcasecmp is called. */
+	unsigned char c0 = (unsigned char)(*name | 0x20);
 	for (int t = IOC_IPV4; t < IOC_TYPE_COUNT; t++)
-		if (!strcasecmp(name, type_names[t]))
+		if ((unsigned char)type_names[t][0] == c0 && !strcasecmp(name, type_names[t]))
 			return (enum ioc_type)t;
 	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
-		if (!strcasecmp(name, alias[i].name))
+		if ((unsigned char)alias[i].name[0] == c0 && !strcasecmp(name, alias[i].name))
 			return alias[i].t;
 	return IOC_NONE;
 }
@@ -242,25 +245,39 @@ static int canon_email(const char *s, size_t n, char *out, size_t outsz, struct 
 	return 0;
 }
 
-static int canon_ip(enum ioc_type *t, const char *s, char *out, size_t outsz, struct wr_err *e)
+static int canon_ip(enum ioc_type *t, const char *s, size_t n, char *out, size_t outsz,
+		    struct wr_err *e)
 {
 	struct ip_prefix p;
-	int rc = *t == IOC_CIDR ? ip_prefix_parse(s, "value", &p, e)
-				: ip_addr_parse(s, "value", &p, e);
+	int rc = *t == IOC_CIDR ? ip_prefix_parse_n(s, n, "value", &p, e)
+				: ip_addr_parse_n(s, n, "value", &p, e);
 	if (rc)
 		return rc;
+	if (*t != IOC_CIDR)
+		*t = p.family == 4 ? IOC_IPV4 : IOC_IPV6;
+	/* The parser takes a dotted quad and a prefix length only in decimal
+	 * without leading zeros, which is the canonical spelling: IPv4 written
+	 * as IPv4 (no ':', no blank around it, and a cidr with its "/len") is
+	 * its own canonical form, and needs no formatting. */
+	if (p.family == 4 && n + 1 <= outsz && (s[0] >= '0' && s[0] <= '9') &&
+	    (s[n - 1] >= '0' && s[n - 1] <= '9') && !memchr(s, ':', n) &&
+	    (*t != IOC_CIDR || memchr(s, '/', n))) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return 0;
+	}
 	char buf[IP_PREFIX_TEXT_MAX];
 	if (ip_prefix_format(&p, buf, sizeof buf))
 		return wr_err_set(e, WR_EINVAL, "value", "is not a valid address");
 	if (*t != IOC_CIDR) {
-		*t = p.family == 4 ? IOC_IPV4 : IOC_IPV6;
 		char *slash = strchr(buf, '/');
 		if (slash)
 			*slash = '\0';
 	}
-	if (strlen(buf) + 1 > outsz)
+	size_t len = strlen(buf);
+	if (len + 1 > outsz)
 		return wr_err_set(e, WR_EINVAL, "value", "is too long");
-	memcpy(out, buf, strlen(buf) + 1);
+	memcpy(out, buf, len + 1);
 	return 0;
 }
 
@@ -268,12 +285,13 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 		  struct wr_err *e)
 {
 	char v[IOC_VALUE_MAX + 1];
-	if (ioc_refang(value, v, sizeof v) < 0)
+	long vlen = ioc_refang(value, v, sizeof v);
+	if (vlen < 0)
 		return wr_err_set(e, WR_EINVAL, "value", "is longer than %d bytes", IOC_VALUE_MAX);
 	char *s = v;
 	while (*s == ' ' || *s == '\t')
 		s++;
-	size_t n = strlen(s);
+	size_t n = (size_t)vlen - (size_t)(s - v);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	if (n == 0)
@@ -288,7 +306,7 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 	case IOC_IPV4:
 	case IOC_IPV6:
 	case IOC_CIDR:
-		return canon_ip(t, s, out, outsz, e);
+		return canon_ip(t, s, n, out, outsz, e);
 	case IOC_DOMAIN:
 	case IOC_HOSTNAME:
 		if (s[n - 1] == '.')
