@@ -106,14 +106,23 @@ static int fast_v4(const char *s, size_t n, unsigned char out[4])
 	unsigned char a[4];
 	size_t i = 0;
 	for (int octet = 0; octet < 4; octet++) {
-		if (i >= n || !is_digit((unsigned char)s[i]))
+		/* One to three digits, no leading zero, at most 255. */
+		unsigned d, v;
+		if (i >= n || (v = (unsigned char)s[i] - (unsigned)'0') > 9)
 			return 0;
-		unsigned v = (unsigned)(s[i++] - '0');
-		/* At most three digits, and no leading zero. */
-		for (int k = 0; v && k < 2 && i < n && is_digit((unsigned char)s[i]); k++)
-			v = v * 10 + (unsigned)(s[i++] - '0');
-		if (v > 255 || (i < n && is_digit((unsigned char)s[i])))
-			return 0;
+		i++;
+		if (i < n && (d = (unsigned char)s[i] - (unsigned)'0') <= 9) {
+			if (v == 0)
+				return 0;
+			v = v * 10 + d;
+			i++;
+			if (i < n && (d = (unsigned char)s[i] - (unsigned)'0') <= 9) {
+				v = v * 10 + d;
+				i++;
+				if (v > 255 || (i < n && is_digit((unsigned char)s[i])))
+					return 0;
+			}
+		}
 		a[octet] = (unsigned char)v;
 		if (octet < 3) {
 			if (i >= n || s[i] != '.')
