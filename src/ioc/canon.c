@@ -114,6 +114,18 @@ static int all_hex(const char *s, size_t n)
 	return 1;
 }
 
+/* all_hex, writing the lower-cased digits to out as it goes. */
+static int hex_lower(const char *s, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = lower((unsigned char)s[i]);
+		if (!(c - (unsigned)'0' < 10u || c - (unsigned)'a' < 6u))
+			return 0;
+		out[i] = (char)c;
+	}
+	return 1;
+}
+
 static enum ioc_type hash_type(size_t n)
 {
 	return n == 32 ? IOC_MD5 : n == 40 ? IOC_SHA1 : n == 64 ? IOC_SHA256 : IOC_NONE;
@@ -150,39 +162,49 @@ enum ioc_type ioc_detect(const char *value)
 	return IOC_NONE;
 }
 
-/* The common case of a feed's domain: plain lower-case ASCII that needs no
- * IDNA mapping. 1 when s (length n) is already a valid canonical name. */
-static int domain_fast(const char *s, size_t n)
+/* The common case of a feed's domain: plain ASCII that needs no IDNA
+ * mapping. Writes s[0..n) lower-cased to out (n + 1 bytes) and returns 1
+ * when that is already a valid canonical name: labels of 1 to 63 letters,
+ * digits and '-' (not at either end; '_' only first), none starting with
+ * "xn--" (A-labels are checked by libidn2), two labels or more, a last
+ * label not all digits. 0 otherwise (out is then garbage). One pass. */
+static int domain_fast(const char *s, size_t n, char *out)
 {
 	if (n == 0 || n > DOMAIN_NAME_MAX || s[n - 1] == '.')
 		return 0;
-	size_t label = 0, labels = 1, start = 0;
-	int tld_digits = 1;
-	for (size_t i = 0; i <= n; i++) {
-		unsigned char c = i < n ? (unsigned char)s[i] : '.';
-		if (c == '.') {
-			if (label == 0 || label > 63 || s[i - 1] == '-' || s[start] == '-')
-				return 0;
-			if (i + 1 < n && s[i + 1] == 'x' && i + 4 < n && !strncmp(s + i + 1, "xn--", 4))
-				return 0; /* A-labels are checked by libidn2 */
-			if (i == n)
-				break;
-			labels++;
-			label = 0;
-			start = i + 1;
-			tld_digits = 1;
-			continue;
-		}
-		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-			 (c == '_' && label == 0);
-		if (!ok)
-			return 0;
-		if (!(c >= '0' && c <= '9'))
+	size_t i = 0, labels = 0;
+	int tld_digits;
+	for (;;) {
+		size_t start = i;
+		tld_digits = 1;
+		if (s[i] == '_') {
+			out[i++] = '_';
 			tld_digits = 0;
-		label++;
+		}
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c - (unsigned)'0' < 10u) {
+				out[i] = (char)c;
+				continue;
+			}
+			c = lower(c);
+			if (!(c - (unsigned)'a' < 26u || c == '-'))
+				break;
+			out[i] = (char)c;
+			tld_digits = 0;
+		}
+		size_t len = i - start;
+		if (len == 0 || len > 63 || out[start] == '-' || out[i - 1] == '-' ||
+		    (len >= 4 && !memcmp(out + start, "xn--", 4)))
+			return 0;
+		labels++;
+		if (i == n)
+			break;
+		if (s[i] != '.')
+			return 0;
+		out[i++] = '.';
 	}
-	if (!strncmp(s, "xn--", 4))
-		return 0;
+	out[n] = '\0';
 	return labels >= 2 && !tld_digits;
 }
 
@@ -311,13 +333,8 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 	case IOC_HOSTNAME:
 		if (s[n - 1] == '.')
 			s[--n] = '\0';
-		if (n + 1 <= outsz) {
-			for (size_t i = 0; i < n; i++)
-				out[i] = (char)lower((unsigned char)s[i]);
-			out[n] = '\0';
-			if (domain_fast(out, n))
-				return 0;
-		}
+		if (n + 1 <= outsz && domain_fast(s, n, out))
+			return 0;
 		return domain_canonical(s, "value", out, outsz, e);
 	case IOC_URL:
 		return canon_url(s, n, out, outsz, e);
@@ -326,14 +343,14 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 	case IOC_MD5:
 	case IOC_SHA1:
 	case IOC_SHA256:
-		if (hash_type(n) != *t || !all_hex(s, n))
+		/* Checked and lower-cased in one pass when out has room. */
+		if (hash_type(n) != *t ||
+		    (n + 1 <= outsz ? !hex_lower(s, n, out) : !all_hex(s, n)))
 			return wr_err_set(e, WR_EINVAL, "value", "is not a %s (%d hex digits)",
 					  ioc_type_name(*t),
 					  *t == IOC_MD5 ? 32 : *t == IOC_SHA1 ? 40 : 64);
 		if (n + 1 > outsz)
 			return wr_err_set(e, WR_EINVAL, "value", "is too long");
-		for (size_t i = 0; i < n; i++)
-			out[i] = (char)lower((unsigned char)s[i]);
 		out[n] = '\0';
 		return 0;
 	case IOC_FILENAME:
