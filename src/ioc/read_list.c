@@ -92,7 +92,11 @@ static int add_record(struct ioc_set *s, char **f, size_t n, const struct cols *
 	}
 	const char *src = c->source >= 0 && (size_t)c->source < n && *f[c->source] ? f[c->source]
 										: source;
-	struct wr_err e = {0};
+	/* Only the message is read, and only after a failure: not the whole
+	 * struct cleared for every record. */
+	struct wr_err e;
+	e.code = e.line = 0;
+	e.field[0] = e.message[0] = '\0';
 	int rc = ioc_set_add(s, t, value, src, NULL, &e);
 	if (rc == WR_ENOMEM)
 		return rc;
@@ -117,20 +121,20 @@ static int add_record(struct ioc_set *s, char **f, size_t n, const struct cols *
 	return 0;
 }
 
-/* Splits line (modified) at tabs into at most max fields, trimming spaces. */
-static size_t split_tabs(char *line, char **f, size_t max)
+/* Splits line (len bytes, NUL-terminated, modified) at tabs into at most
+ * max fields, trimming spaces. */
+static size_t split_tabs(char *line, size_t len, char **f, size_t max)
 {
 	size_t n = 0;
-	char *p = line;
+	char *p = line, *end = line + len;
 	while (n < max) {
-		char *tab = strchr(p, '\t');
-		if (tab)
-			*tab = '\0';
-		while (*p == ' ')
+		char *tab = memchr(p, '\t', (size_t)(end - p));
+		char *fe = tab ? tab : end;
+		*fe = '\0';
+		while (p < fe && *p == ' ')
 			p++;
-		size_t l = strlen(p);
-		while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\r'))
-			p[--l] = '\0';
+		while (fe > p && (fe[-1] == ' ' || fe[-1] == '\r'))
+			*--fe = '\0';
 		f[n++] = p;
 		if (!tab)
 			break;
@@ -244,7 +248,7 @@ int ioc_read_list(struct ioc_set *s, const char *text, size_t len, const char *s
 		memcpy(buf, lp, l);
 		buf[l] = '\0';
 		char *f[8];
-		size_t n = tsv ? split_tabs(buf, f, 8) : (f[0] = buf, 1);
+		size_t n = tsv ? split_tabs(buf, l, f, 8) : (f[0] = buf, 1);
 		if (tsv && first) {
 			first = 0;
 			struct cols h = header_cols(f, n);
