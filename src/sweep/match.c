@@ -49,12 +49,20 @@ static int fail(struct matcher *m, struct wr_err *e)
 	return wr_err_set(e, WR_ENOMEM, NULL, "out of memory building the indicator tables");
 }
 
-static void add_str(struct matcher *m, uint32_t i)
+static uint64_t str_hash(const struct matcher *m, uint32_t i)
 {
 	size_t n;
 	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
 	enum ioc_type t = ioc_set_type(m->set, i);
-	uint64_t h = t == IOC_DOMAIN || t == IOC_HOSTNAME ? match_dom_hash(v, n) : match_hash(v, n);
+	return t == IOC_DOMAIN || t == IOC_HOSTNAME ? match_dom_hash(v, n) : match_hash(v, n);
+}
+
+/* Puts string indicator i, whose hash is h, in the tables. */
+static void add_str(struct matcher *m, uint32_t i, uint64_t h)
+{
+	size_t n;
+	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
+	enum ioc_type t = ioc_set_type(m->set, i);
 	size_t k = h & m->tab_mask;
 	while (m->tab[k].id)
 		k = (k + 1) & m->tab_mask;
@@ -64,8 +72,8 @@ static void add_str(struct matcher *m, uint32_t i)
 		size_t bit = h >> m->dom_shift;
 		m->dom_bits[bit / 64] |= 1ull << (bit % 64);
 		int labels = 1;
-		for (size_t j = 0; j < n; j++)
-			labels += v[j] == '.';
+		for (const unsigned char *d = v; (d = memchr(d, '.', n - (size_t)(d - v))); d++)
+			labels++;
 		if (labels > m->max_labels)
 			m->max_labels = labels;
 	} else if (t == IOC_URL) {
@@ -75,6 +83,34 @@ static void add_str(struct matcher *m, uint32_t i)
 		size_t bit = match_final(match_label(v, 0, he)) >> m->url_shift;
 		m->url_bits[bit / 64] |= 1ull << (bit % 64);
 	}
+}
+
+/* Adds the string indicators in indicator order. The table is larger than
+ * the caches and each insertion lands at a random slot: the slot of an
+ * indicator is prefetched STR_AHEAD indicators before it is filled, so
+ * that the misses overlap with the hashing of the ones in between. */
+#define STR_AHEAD 8
+static void add_strs(struct matcher *m)
+{
+	struct {
+		uint32_t i;
+		uint64_t h;
+	} ring[STR_AHEAD];
+	size_t n = ioc_set_count(m->set), queued = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!is_str_type(ioc_set_type(m->set, i)))
+			continue;
+		uint64_t h = str_hash(m, i);
+		__builtin_prefetch(&m->tab[h & m->tab_mask], 1);
+		size_t r = queued++ % STR_AHEAD;
+		if (queued > STR_AHEAD)
+			add_str(m, ring[r].i, ring[r].h);
+		ring[r].i = i;
+		ring[r].h = h;
+	}
+	size_t first = queued > STR_AHEAD ? queued - STR_AHEAD : 0;
+	for (size_t q = first; q < queued; q++)
+		add_str(m, ring[q % STR_AHEAD].i, ring[q % STR_AHEAD].h);
 }
 
 /* An IP indicator parsed once (the value is text in the set), kept until
@@ -208,9 +244,7 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 		free(ips);
 		return fail(m, e);
 	}
-	for (uint32_t i = 0; i < n; i++)
-		if (is_str_type(ioc_set_type(s, i)))
-			add_str(m, i);
+	add_strs(m);
 	size_t k4s = 0, k6 = 0;
 	place_ips(m, ips, nips, &k4s, &k6);
 	free(ips);
