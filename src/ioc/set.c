@@ -145,6 +145,12 @@ static size_t find_slot(const struct ioc_set *s, uint32_t type, const char *v, s
 	return k;
 }
 
+void ioc_set_prefetch(const struct ioc_set *s, enum ioc_type t, const char *value, size_t len)
+{
+	if (s->index_cap)
+		__builtin_prefetch(&s->index[hash_bytes((uint32_t)t, value, len) & (s->index_cap - 1)]);
+}
+
 int ioc_set_reserve(struct ioc_set *s, size_t count, size_t bytes)
 {
 	s->want = count;
