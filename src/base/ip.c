@@ -136,6 +136,62 @@ static int fast_v4(const char *s, size_t n, unsigned char out[4])
 	return 1;
 }
 
+static int hex_value(unsigned char c)
+{
+	if (c - (unsigned)'0' < 10u)
+		return c - '0';
+	c |= 0x20;
+	return c - (unsigned)'a' < 6u ? c - 'a' + 10 : -1;
+}
+
+/* The common case of IPv6: groups of 1 to 4 hex digits separated by ':',
+ * at most one "::", no IPv4 tail, no zone, no brackets (what inet_pton
+ * takes of these, it reads the same way). 1 with out filled, or 0: then
+ * the full checks and inet_pton decide. */
+static int fast_v6(const char *s, size_t n, unsigned char out[16])
+{
+	unsigned w[8];
+	int groups = 0, gap = -1; /* gap: the group that "::" stands before */
+	size_t i = 0;
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		i = 2;
+	} else if (n == 0 || s[0] == ':') {
+		return 0;
+	}
+	while (i < n) {
+		size_t start = i;
+		unsigned v = 0;
+		int d;
+		while (i < n && i - start < 5 && (d = hex_value((unsigned char)s[i])) >= 0) {
+			v = v * 16 + (unsigned)d;
+			i++;
+		}
+		if (i == start || i - start > 4 || groups == 8)
+			return 0;
+		w[groups++] = v;
+		if (i == n)
+			break;
+		if (s[i++] != ':' || i == n)
+			return 0; /* not a separator, or a single ':' at the end */
+		if (s[i] == ':') {
+			if (gap >= 0)
+				return 0;
+			gap = groups;
+			i++;
+		}
+	}
+	if (gap < 0 ? groups != 8 : groups > 7)
+		return 0;
+	memset(out, 0, 16);
+	for (int k = 0; k < groups; k++) {
+		int at = gap >= 0 && k >= gap ? 8 - (groups - k) : k;
+		out[2 * at] = (unsigned char)(w[k] >> 8);
+		out[2 * at + 1] = (unsigned char)w[k];
+	}
+	return 1;
+}
+
 /* The prefix length after '/': 1..3 digits, no leading zero, <= max. */
 static int parse_len(const char *s, size_t n, int max, int family, int *len,
 		     const char *field, struct wr_err *e)
@@ -254,6 +310,8 @@ static int parse_common(const char *s, size_t n, const char *field, struct ip_pr
 	int rc = 0;
 	if (fast_v4(s, alen, p.addr))
 		p.family = 4;
+	else if (fast_v6(s, alen, p.addr))
+		p.family = 6;
 	else
 		rc = parse_addr(s, alen, &p, field, e, allow_prefix);
 	if (rc)

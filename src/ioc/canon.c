@@ -114,12 +114,25 @@ static int all_hex(const char *s, size_t n)
 	return 1;
 }
 
+/* Each byte's lower-case hex digit, 0 when it is not one. */
+#define HEX1(c)                                              \
+	((c) >= '0' && (c) <= '9'   ? (c)                     \
+	 : (c) >= 'a' && (c) <= 'f' ? (c)                     \
+	 : (c) >= 'A' && (c) <= 'F' ? (c) + ('a' - 'A') : 0)
+#define HEX4(c) HEX1(c), HEX1((c) + 1), HEX1((c) + 2), HEX1((c) + 3)
+#define HEX16(c) HEX4(c), HEX4((c) + 4), HEX4((c) + 8), HEX4((c) + 12)
+static const unsigned char hex_digit[256] = {
+	HEX16(0x00), HEX16(0x10), HEX16(0x20), HEX16(0x30),
+	HEX16(0x40), HEX16(0x50), HEX16(0x60), HEX16(0x70),
+	/* bytes from 0x80 on are no digits: 0 */
+};
+
 /* all_hex, writing the lower-cased digits to out as it goes. */
 static int hex_lower(const char *s, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = lower((unsigned char)s[i]);
-		if (!(c - (unsigned)'0' < 10u || c - (unsigned)'a' < 6u))
+		unsigned char c = hex_digit[(unsigned char)s[i]];
+		if (!c)
 			return 0;
 		out[i] = (char)c;
 	}
