@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/ip.h"
+#include "base/prefault.h"
 
 static int is_str_type(enum ioc_type t)
 {
@@ -218,6 +219,11 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 		free(ips);
 		return fail(m, e);
 	}
+	/* Every array below is written all over (tables and bitmaps at random
+	 * places, the others front to back): their pages are mapped in one
+	 * call each instead of one fault per page. */
+	prefault(ips, nip * sizeof *ips);
+	prefault(m->v4_dir, 65537 * sizeof *m->v4_dir);
 	size_t nips = parse_ips(m, ips, &nv4, &nv4s, &nv6);
 	size_t cap = 1024;
 	while (cap < nstr * 2)
@@ -244,6 +250,11 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 		free(ips);
 		return fail(m, e);
 	}
+	prefault(m->tab, cap * sizeof *m->tab);
+	prefault(m->dom_bits, ndom ? bits / 8 : 0);
+	prefault(m->v4_bits, nv4 ? (1u << 20) / 8 : 0);
+	prefault(m->v4, nv4 * sizeof *m->v4);
+	prefault(m->v6, nv6 * sizeof *m->v6);
 	add_strs(m);
 	size_t k4s = 0, k6 = 0;
 	place_ips(m, ips, nips, &k4s, &k6);
