@@ -1,7 +1,6 @@
 #include "base/ip.h"
 
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 
 /* The longest sensible input after trimming:
@@ -99,6 +98,100 @@ static int parse_v4(const char *s, size_t n, unsigned char out[4], const char *f
 	return 0;
 }
 
+/* The common case, a dotted quad as parse_v4 accepts it, in one pass:
+ * 1 with out filled, or 0 (then the full checks decide, with their
+ * messages). */
+static int fast_v4(const char *s, size_t n, unsigned char out[4])
+{
+	unsigned char a[4];
+	size_t i = 0;
+	for (int octet = 0; octet < 4; octet++) {
+		/* One to three digits, no leading zero, at most 255. */
+		unsigned d, v;
+		if (i >= n || (v = (unsigned char)s[i] - (unsigned)'0') > 9)
+			return 0;
+		i++;
+		if (i < n && (d = (unsigned char)s[i] - (unsigned)'0') <= 9) {
+			if (v == 0)
+				return 0;
+			v = v * 10 + d;
+			i++;
+			if (i < n && (d = (unsigned char)s[i] - (unsigned)'0') <= 9) {
+				v = v * 10 + d;
+				i++;
+				if (v > 255 || (i < n && is_digit((unsigned char)s[i])))
+					return 0;
+			}
+		}
+		a[octet] = (unsigned char)v;
+		if (octet < 3) {
+			if (i >= n || s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	if (i != n)
+		return 0;
+	memcpy(out, a, 4);
+	return 1;
+}
+
+static int hex_value(unsigned char c)
+{
+	if (c - (unsigned)'0' < 10u)
+		return c - '0';
+	c |= 0x20;
+	return c - (unsigned)'a' < 6u ? c - 'a' + 10 : -1;
+}
+
+/* The common case of IPv6: groups of 1 to 4 hex digits separated by ':',
+ * at most one "::", no IPv4 tail, no zone, no brackets (what inet_pton
+ * takes of these, it reads the same way). 1 with out filled, or 0: then
+ * the full checks and inet_pton decide. */
+static int fast_v6(const char *s, size_t n, unsigned char out[16])
+{
+	unsigned w[8];
+	int groups = 0, gap = -1; /* gap: the group that "::" stands before */
+	size_t i = 0;
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		i = 2;
+	} else if (n == 0 || s[0] == ':') {
+		return 0;
+	}
+	while (i < n) {
+		size_t start = i;
+		unsigned v = 0;
+		int d;
+		while (i < n && i - start < 5 && (d = hex_value((unsigned char)s[i])) >= 0) {
+			v = v * 16 + (unsigned)d;
+			i++;
+		}
+		if (i == start || i - start > 4 || groups == 8)
+			return 0;
+		w[groups++] = v;
+		if (i == n)
+			break;
+		if (s[i++] != ':' || i == n)
+			return 0; /* not a separator, or a single ':' at the end */
+		if (s[i] == ':') {
+			if (gap >= 0)
+				return 0;
+			gap = groups;
+			i++;
+		}
+	}
+	if (gap < 0 ? groups != 8 : groups > 7)
+		return 0;
+	memset(out, 0, 16);
+	for (int k = 0; k < groups; k++) {
+		int at = gap >= 0 && k >= gap ? 8 - (groups - k) : k;
+		out[2 * at] = (unsigned char)(w[k] >> 8);
+		out[2 * at + 1] = (unsigned char)w[k];
+	}
+	return 1;
+}
+
 /* The prefix length after '/': 1..3 digits, no leading zero, <= max. */
 static int parse_len(const char *s, size_t n, int max, int family, int *len,
 		     const char *field, struct wr_err *e)
@@ -131,7 +224,62 @@ static int parse_len(const char *s, size_t n, int max, int family, int *len,
 	return 0;
 }
 
-static int parse_common(const char *s, const char *field, struct ip_prefix *out,
+/* 1 when p has a bit set after its first len bits (v4 bytes 4..15 are 0). */
+static int host_bits_set(const struct ip_prefix *p)
+{
+	int end = p->family == 4 ? 4 : 16;
+	for (int i = p->len / 8; i < end; i++)
+		if (p->addr[i] & (unsigned char)~mask_byte(p->len, i))
+			return 1;
+	return 0;
+}
+
+/* The address part s[0..alen) when it is not a plain dotted quad: the
+ * checks in the order that decides which message a bad value gets, the
+ * scans behind them done once. */
+static int parse_addr(const char *s, size_t alen, struct ip_prefix *p, const char *field,
+		      struct wr_err *e, int allow_prefix)
+{
+	int has_zone = 0, has_colon = 0, only_v4_chars = alen > 0;
+	for (size_t i = 0; i < alen; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!is_digit(c) && c != '.') {
+			only_v4_chars = 0;
+			has_zone |= c == '%';
+			has_colon |= c == ':';
+		}
+	}
+	if (has_zone)
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has a zone id (%%...), which is not allowed: give the "
+				  "address without it");
+	if (alen > 0 && (s[0] == '[' || s[alen - 1] == ']'))
+		return wr_err_set(e, WR_EINVAL, field,
+				  "has brackets: give the address without [ ]");
+
+	if (has_colon) {
+		char tmp[IP_INPUT_MAX + 1];
+		memcpy(tmp, s, alen);
+		tmp[alen] = '\0';
+		if (inet_pton(AF_INET6, tmp, p->addr) != 1)
+			return wr_err_set(e, WR_EINVAL, field,
+					  "is not a valid IPv6 address: expected e.g. "
+					  "2001:db8::1%s",
+					  allow_prefix ? " or 2001:db8::/32" : "");
+		p->family = 6;
+	} else if (only_v4_chars) {
+		int rc = parse_v4(s, alen, p->addr, field, e, allow_prefix);
+		if (rc)
+			return rc;
+		p->family = 4;
+	} else {
+		return bad_syntax(field, e, allow_prefix);
+	}
+	return 0;
+}
+
+/* s has n bytes (no NUL needed). */
+static int parse_common(const char *s, size_t n, const char *field, struct ip_prefix *out,
 			struct wr_err *e, int allow_prefix)
 {
 	struct ip_prefix p;
@@ -141,7 +289,6 @@ static int parse_common(const char *s, const char *field, struct ip_prefix *out,
 	if (!s || !out)
 		return wr_err_set(e, WR_EINVAL, field, "is missing");
 
-	size_t n = strlen(s);
 	while (n > 0 && is_space((unsigned char)*s)) {
 		s++;
 		n--;
@@ -160,40 +307,15 @@ static int parse_common(const char *s, const char *field, struct ip_prefix *out,
 				  "must be a single address, without a /prefix length");
 	size_t alen = slash ? (size_t)(slash - s) : n;
 
-	if (memchr(s, '%', alen))
-		return wr_err_set(e, WR_EINVAL, field,
-				  "has a zone id (%%...), which is not allowed: give the "
-				  "address without it");
-	if (alen > 0 && (s[0] == '[' || s[alen - 1] == ']'))
-		return wr_err_set(e, WR_EINVAL, field,
-				  "has brackets: give the address without [ ]");
-
-	int has_colon = memchr(s, ':', alen) != NULL;
-	int only_v4_chars = alen > 0;
-	for (size_t i = 0; i < alen; i++)
-		if (!is_digit((unsigned char)s[i]) && s[i] != '.')
-			only_v4_chars = 0;
-
-	int rc;
-	if (has_colon) {
-		char tmp[IP_INPUT_MAX + 1];
-		memcpy(tmp, s, alen);
-		tmp[alen] = '\0';
-		if (inet_pton(AF_INET6, tmp, p.addr) != 1)
-			return wr_err_set(e, WR_EINVAL, field,
-					  "is not a valid IPv6 address: expected e.g. "
-					  "2001:db8::1%s",
-					  allow_prefix ? " or 2001:db8::/32" : "");
-		p.family = 6;
-	} else if (only_v4_chars) {
-		rc = parse_v4(s, alen, p.addr, field, e, allow_prefix);
-		if (rc)
-			return rc;
+	int rc = 0;
+	if (fast_v4(s, alen, p.addr))
 		p.family = 4;
-	} else {
-		return bad_syntax(field, e, allow_prefix);
-	}
-
+	else if (fast_v6(s, alen, p.addr))
+		p.family = 6;
+	else
+		rc = parse_addr(s, alen, &p, field, e, allow_prefix);
+	if (rc)
+		return rc;
 	int max = p.family == 4 ? 32 : 128;
 	p.len = max;
 	if (slash) {
@@ -213,10 +335,10 @@ static int parse_common(const char *s, const char *field, struct ip_prefix *out,
 		p.len -= 96;
 	}
 
-	struct ip_prefix net = p;
-	for (int i = 0; i < 16; i++)
-		net.addr[i] &= mask_byte(net.len, i);
-	if (memcmp(net.addr, p.addr, sizeof p.addr) != 0) {
+	if (p.len < max && host_bits_set(&p)) {
+		struct ip_prefix net = p;
+		for (int i = 0; i < 16; i++)
+			net.addr[i] &= mask_byte(net.len, i);
 		char text[IP_PREFIX_TEXT_MAX];
 		if (ip_prefix_format(&net, text, sizeof text) != 0)
 			return wr_err_set(e, WR_EINTERNAL, field, "cannot be formatted");
@@ -229,12 +351,24 @@ static int parse_common(const char *s, const char *field, struct ip_prefix *out,
 
 int ip_prefix_parse(const char *s, const char *field, struct ip_prefix *out, struct wr_err *e)
 {
-	return parse_common(s, field, out, e, 1);
+	return parse_common(s, s ? strlen(s) : 0, field, out, e, 1);
+}
+
+int ip_prefix_parse_n(const char *s, size_t n, const char *field, struct ip_prefix *out,
+		      struct wr_err *e)
+{
+	return parse_common(s, n, field, out, e, 1);
 }
 
 int ip_addr_parse(const char *s, const char *field, struct ip_prefix *out, struct wr_err *e)
 {
-	return parse_common(s, field, out, e, 0);
+	return parse_common(s, s ? strlen(s) : 0, field, out, e, 0);
+}
+
+int ip_addr_parse_n(const char *s, size_t n, const char *field, struct ip_prefix *out,
+		    struct wr_err *e)
+{
+	return parse_common(s, n, field, out, e, 0);
 }
 
 /* Writes v (0..999) in decimal at o; returns the end. */
@@ -248,9 +382,65 @@ static char *put_dec(char *o, unsigned v)
 	return o;
 }
 
+/* What glibc's inet_ntop(AF_INET6) writes (RFC 5952: lower case, the
+ * first longest run of two or more zero groups as "::", ::a.b.c.d and
+ * ::ffff:a.b.c.d with an IPv4 tail), without its sprintf per group: a sweep
+ * formats every IPv6 indicator at start-up. Writes no NUL; returns the end.
+ * o must have INET6_ADDRSTRLEN bytes. */
+static char *format_v6(const unsigned char *a, char *o)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	int best = -1, best_len = 0;
+	for (int i = 0; i < 8;) {
+		if (w[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && !w[j])
+			j++;
+		if (j - i > best_len)
+			best = i, best_len = j - i;
+		i = j;
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*o++ = ':';
+			continue;
+		}
+		if (i)
+			*o++ = ':';
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+			for (int k = 12; k < 16; k++) {
+				o = put_dec(o, a[k]);
+				if (k < 15)
+					*o++ = '.';
+			}
+			return o;
+		}
+		int started = 0;
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			unsigned d = (w[i] >> sh) & 0xf;
+			if (d || started || sh == 0) {
+				*o++ = hex[d];
+				started = 1;
+			}
+		}
+	}
+	if (best >= 0 && best + best_len == 8)
+		*o++ = ':';
+	return o;
+}
+
 int ip_prefix_format(const struct ip_prefix *p, char *buf, size_t n)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN + sizeof "/128"];
 	if (!buf || n == 0)
 		return WR_EINVAL;
 	buf[0] = '\0';
@@ -272,13 +462,14 @@ int ip_prefix_format(const struct ip_prefix *p, char *buf, size_t n)
 		buf[k] = '\0';
 		return 0;
 	}
-	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, a, sizeof a))
+	char *o = format_v6(p->addr, a);
+	*o++ = '/';
+	o = put_dec(o, (unsigned)p->len);
+	size_t k = (size_t)(o - a);
+	if (k >= n)
 		return WR_EINVAL;
-	int k = snprintf(buf, n, "%s/%d", a, p->len);
-	if (k < 0 || (size_t)k >= n) {
-		buf[0] = '\0';
-		return WR_EINVAL;
-	}
+	memcpy(buf, a, k);
+	buf[k] = '\0';
 	return 0;
 }
 

@@ -31,6 +31,11 @@ struct ip_prefix {
 int ip_prefix_parse(const char *s, const char *field, struct ip_prefix *out, struct wr_err *e);
 /* One address, no "/n" allowed: len is 32 or 128. */
 int ip_addr_parse(const char *s, const char *field, struct ip_prefix *out, struct wr_err *e);
+/* The same for s[0..n) (no NUL needed), when the length is known. */
+int ip_prefix_parse_n(const char *s, size_t n, const char *field, struct ip_prefix *out,
+		      struct wr_err *e);
+int ip_addr_parse_n(const char *s, size_t n, const char *field, struct ip_prefix *out,
+		    struct wr_err *e);
 
 /* Canonical text, always with "/len": "192.0.2.0/24", "2001:db8::/32"
  * (RFC 5952 lower case, longest zero run compressed). 0, or WR_EINVAL when

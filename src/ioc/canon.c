@@ -35,11 +35,14 @@ enum ioc_type ioc_type_from_name(const char *name)
 	};
 	if (!name)
 		return IOC_NONE;
+	/* Called once per line of a typed list: the first byte rules out
+	 * almost every name before strcasecmp is called. */
+	unsigned char c0 = (unsigned char)(*name | 0x20);
 	for (int t = IOC_IPV4; t < IOC_TYPE_COUNT; t++)
-		if (!strcasecmp(name, type_names[t]))
+		if ((unsigned char)type_names[t][0] == c0 && !strcasecmp(name, type_names[t]))
 			return (enum ioc_type)t;
 	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
-		if (!strcasecmp(name, alias[i].name))
+		if ((unsigned char)alias[i].name[0] == c0 && !strcasecmp(name, alias[i].name))
 			return alias[i].t;
 	return IOC_NONE;
 }
@@ -111,6 +114,31 @@ static int all_hex(const char *s, size_t n)
 	return 1;
 }
 
+/* Each byte's lower-case hex digit, 0 when it is not one. */
+#define HEX1(c)                                              \
+	((c) >= '0' && (c) <= '9'   ? (c)                     \
+	 : (c) >= 'a' && (c) <= 'f' ? (c)                     \
+	 : (c) >= 'A' && (c) <= 'F' ? (c) + ('a' - 'A') : 0)
+#define HEX4(c) HEX1(c), HEX1((c) + 1), HEX1((c) + 2), HEX1((c) + 3)
+#define HEX16(c) HEX4(c), HEX4((c) + 4), HEX4((c) + 8), HEX4((c) + 12)
+static const unsigned char hex_digit[256] = {
+	HEX16(0x00), HEX16(0x10), HEX16(0x20), HEX16(0x30),
+	HEX16(0x40), HEX16(0x50), HEX16(0x60), HEX16(0x70),
+	/* bytes from 0x80 on are no digits: 0 */
+};
+
+/* all_hex, writing the lower-cased digits to out as it goes. */
+static int hex_lower(const char *s, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = hex_digit[(unsigned char)s[i]];
+		if (!c)
+			return 0;
+		out[i] = (char)c;
+	}
+	return 1;
+}
+
 static enum ioc_type hash_type(size_t n)
 {
 	return n == 32 ? IOC_MD5 : n == 40 ? IOC_SHA1 : n == 64 ? IOC_SHA256 : IOC_NONE;
@@ -147,39 +175,49 @@ enum ioc_type ioc_detect(const char *value)
 	return IOC_NONE;
 }
 
-/* The common case of a feed's domain: plain lower-case ASCII that needs no
- * IDNA mapping. 1 when s (length n) is already a valid canonical name. */
-static int domain_fast(const char *s, size_t n)
+/* The common case of a feed's domain: plain ASCII that needs no IDNA
+ * mapping. Writes s[0..n) lower-cased to out (n + 1 bytes) and returns 1
+ * when that is already a valid canonical name: labels of 1 to 63 letters,
+ * digits and '-' (not at either end; '_' only first), none starting with
+ * "xn--" (A-labels are checked by libidn2), two labels or more, a last
+ * label not all digits. 0 otherwise (out is then garbage). One pass. */
+static int domain_fast(const char *s, size_t n, char *out)
 {
 	if (n == 0 || n > DOMAIN_NAME_MAX || s[n - 1] == '.')
 		return 0;
-	size_t label = 0, labels = 1, start = 0;
-	int tld_digits = 1;
-	for (size_t i = 0; i <= n; i++) {
-		unsigned char c = i < n ? (unsigned char)s[i] : '.';
-		if (c == '.') {
-			if (label == 0 || label > 63 || s[i - 1] == '-' || s[start] == '-')
-				return 0;
-			if (i + 1 < n && s[i + 1] == 'x' && i + 4 < n && !strncmp(s + i + 1, "xn--", 4))
-				return 0; /* A-labels are checked by libidn2 */
-			if (i == n)
-				break;
-			labels++;
-			label = 0;
-			start = i + 1;
-			tld_digits = 1;
-			continue;
-		}
-		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-			 (c == '_' && label == 0);
-		if (!ok)
-			return 0;
-		if (!(c >= '0' && c <= '9'))
+	size_t i = 0, labels = 0;
+	int tld_digits;
+	for (;;) {
+		size_t start = i;
+		tld_digits = 1;
+		if (s[i] == '_') {
+			out[i++] = '_';
 			tld_digits = 0;
-		label++;
+		}
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c - (unsigned)'0' < 10u) {
+				out[i] = (char)c;
+				continue;
+			}
+			c = lower(c);
+			if (!(c - (unsigned)'a' < 26u || c == '-'))
+				break;
+			out[i] = (char)c;
+			tld_digits = 0;
+		}
+		size_t len = i - start;
+		if (len == 0 || len > 63 || out[start] == '-' || out[i - 1] == '-' ||
+		    (len >= 4 && !memcmp(out + start, "xn--", 4)))
+			return 0;
+		labels++;
+		if (i == n)
+			break;
+		if (s[i] != '.')
+			return 0;
+		out[i++] = '.';
 	}
-	if (!strncmp(s, "xn--", 4))
-		return 0;
+	out[n] = '\0';
 	return labels >= 2 && !tld_digits;
 }
 
@@ -242,25 +280,39 @@ static int canon_email(const char *s, size_t n, char *out, size_t outsz, struct 
 	return 0;
 }
 
-static int canon_ip(enum ioc_type *t, const char *s, char *out, size_t outsz, struct wr_err *e)
+static int canon_ip(enum ioc_type *t, const char *s, size_t n, char *out, size_t outsz,
+		    struct wr_err *e)
 {
 	struct ip_prefix p;
-	int rc = *t == IOC_CIDR ? ip_prefix_parse(s, "value", &p, e)
-				: ip_addr_parse(s, "value", &p, e);
+	int rc = *t == IOC_CIDR ? ip_prefix_parse_n(s, n, "value", &p, e)
+				: ip_addr_parse_n(s, n, "value", &p, e);
 	if (rc)
 		return rc;
+	if (*t != IOC_CIDR)
+		*t = p.family == 4 ? IOC_IPV4 : IOC_IPV6;
+	/* The parser takes a dotted quad and a prefix length only in decimal
+	 * without leading zeros, which is the canonical spelling: IPv4 written
+	 * as IPv4 (no ':', no blank around it, and a cidr with its "/len") is
+	 * its own canonical form, and needs no formatting. */
+	if (p.family == 4 && n + 1 <= outsz && (s[0] >= '0' && s[0] <= '9') &&
+	    (s[n - 1] >= '0' && s[n - 1] <= '9') && !memchr(s, ':', n) &&
+	    (*t != IOC_CIDR || memchr(s, '/', n))) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return 0;
+	}
 	char buf[IP_PREFIX_TEXT_MAX];
 	if (ip_prefix_format(&p, buf, sizeof buf))
 		return wr_err_set(e, WR_EINVAL, "value", "is not a valid address");
 	if (*t != IOC_CIDR) {
-		*t = p.family == 4 ? IOC_IPV4 : IOC_IPV6;
 		char *slash = strchr(buf, '/');
 		if (slash)
 			*slash = '\0';
 	}
-	if (strlen(buf) + 1 > outsz)
+	size_t len = strlen(buf);
+	if (len + 1 > outsz)
 		return wr_err_set(e, WR_EINVAL, "value", "is too long");
-	memcpy(out, buf, strlen(buf) + 1);
+	memcpy(out, buf, len + 1);
 	return 0;
 }
 
@@ -268,12 +320,13 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 		  struct wr_err *e)
 {
 	char v[IOC_VALUE_MAX + 1];
-	if (ioc_refang(value, v, sizeof v) < 0)
+	long vlen = ioc_refang(value, v, sizeof v);
+	if (vlen < 0)
 		return wr_err_set(e, WR_EINVAL, "value", "is longer than %d bytes", IOC_VALUE_MAX);
 	char *s = v;
 	while (*s == ' ' || *s == '\t')
 		s++;
-	size_t n = strlen(s);
+	size_t n = (size_t)vlen - (size_t)(s - v);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	if (n == 0)
@@ -288,18 +341,13 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 	case IOC_IPV4:
 	case IOC_IPV6:
 	case IOC_CIDR:
-		return canon_ip(t, s, out, outsz, e);
+		return canon_ip(t, s, n, out, outsz, e);
 	case IOC_DOMAIN:
 	case IOC_HOSTNAME:
 		if (s[n - 1] == '.')
 			s[--n] = '\0';
-		if (n + 1 <= outsz) {
-			for (size_t i = 0; i < n; i++)
-				out[i] = (char)lower((unsigned char)s[i]);
-			out[n] = '\0';
-			if (domain_fast(out, n))
-				return 0;
-		}
+		if (n + 1 <= outsz && domain_fast(s, n, out))
+			return 0;
 		return domain_canonical(s, "value", out, outsz, e);
 	case IOC_URL:
 		return canon_url(s, n, out, outsz, e);
@@ -308,14 +356,14 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 	case IOC_MD5:
 	case IOC_SHA1:
 	case IOC_SHA256:
-		if (hash_type(n) != *t || !all_hex(s, n))
+		/* Checked and lower-cased in one pass when out has room. */
+		if (hash_type(n) != *t ||
+		    (n + 1 <= outsz ? !hex_lower(s, n, out) : !all_hex(s, n)))
 			return wr_err_set(e, WR_EINVAL, "value", "is not a %s (%d hex digits)",
 					  ioc_type_name(*t),
 					  *t == IOC_MD5 ? 32 : *t == IOC_SHA1 ? 40 : 64);
 		if (n + 1 > outsz)
 			return wr_err_set(e, WR_EINVAL, "value", "is too long");
-		for (size_t i = 0; i < n; i++)
-			out[i] = (char)lower((unsigned char)s[i]);
 		out[n] = '\0';
 		return 0;
 	case IOC_FILENAME:

@@ -86,6 +86,9 @@ int ioc_set_add(struct ioc_set *s, enum ioc_type t, const char *value, const cha
 /* Adds an already canonical value (no checks): for readers that verified it. */
 int ioc_set_add_canonical(struct ioc_set *s, enum ioc_type t, const char *value, size_t len,
 			  const char *source, const char *tag);
+/* A hint that (t, value) is about to be added or looked up: brings its
+ * index slot into the cache (a reader prefetches one record ahead). */
+void ioc_set_prefetch(const struct ioc_set *s, enum ioc_type t, const char *value, size_t len);
 /* Adds a source or tag to indicator i. 0 or WR_ENOMEM. */
 int ioc_set_label(struct ioc_set *s, uint32_t i, int is_tag, const char *text);
 

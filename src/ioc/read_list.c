@@ -71,12 +71,23 @@ static struct cols header_cols(char **f, size_t n)
 	return c;
 }
 
-/* Adds one record; problems with the record are reported, not fatal. */
-static int add_record(struct ioc_set *s, char **f, size_t n, const struct cols *c, long line,
-		      const char *source, ioc_skip_fn skip, void *arg)
+/* A record checked and canonicalised, not yet in the set. */
+struct pending {
+	enum ioc_type t; /* the canonical type */
+	size_t len;
+	const char *src;  /* in the record's line buffer */
+	const char *tags; /* in the record's line buffer; NULL when none */
+	char canon[IOC_VALUE_MAX + 1];
+};
+
+/* Checks and canonicalises record f into *p: 1, or 0 when the record is
+ * skipped, with the reason in why and the record's value (or "") in *id. */
+static int prepare(char **f, size_t n, const struct cols *c, const char *source,
+		   struct pending *p, const char **id, char *why, size_t whysz)
 {
 	if (c->value < 0 || (size_t)c->value >= n || !*f[c->value]) {
-		report(skip, arg, line, "", "has no value");
+		*id = "";
+		snprintf(why, whysz, "has no value");
 		return 0;
 	}
 	const char *value = f[c->value];
@@ -84,53 +95,73 @@ static int add_record(struct ioc_set *s, char **f, size_t n, const struct cols *
 	if (c->type >= 0 && (size_t)c->type < n && *f[c->type]) {
 		t = ioc_type_from_name(f[c->type]);
 		if (t == IOC_NONE) {
-			char why[160];
-			snprintf(why, sizeof why, "has an unknown type \"%.60s\"", f[c->type]);
-			report(skip, arg, line, value, why);
+			*id = value;
+			snprintf(why, whysz, "has an unknown type \"%.60s\"", f[c->type]);
 			return 0;
 		}
 	}
-	const char *src = c->source >= 0 && (size_t)c->source < n && *f[c->source] ? f[c->source]
-										: source;
-	struct wr_err e = {0};
-	int rc = ioc_set_add(s, t, value, src, NULL, &e);
-	if (rc == WR_ENOMEM)
-		return rc;
-	if (rc) {
-		char why[160];
-		snprintf(why, sizeof why, "%s %.140s", t ? ioc_type_name(t) : "value", e.message);
-		report(skip, arg, line, value, why);
+	/* Only the message is read, and only after a failure: not the whole
+	 * struct cleared for every record. */
+	struct wr_err e;
+	e.code = e.line = 0;
+	e.field[0] = e.message[0] = '\0';
+	p->t = t;
+	if (ioc_canonical(&p->t, value, p->canon, sizeof p->canon, &e)) {
+		*id = value;
+		snprintf(why, whysz, "%s %.140s", t ? ioc_type_name(t) : "value", e.message);
 		return 0;
 	}
-	if (c->tags >= 0 && (size_t)c->tags < n && *f[c->tags]) {
-		/* Each tag merges into the record just added. */
-		const char *p = f[c->tags];
-		while (*p) {
-			size_t l = strcspn(p, ",;");
-			char one[128];
-			snprintf(one, sizeof one, "%.*s", (int)(l < 127 ? l : 127), p);
-			if (*one && ioc_set_add(s, t, value, NULL, one, NULL) == WR_ENOMEM)
-				return WR_ENOMEM;
-			p += l + (p[l] ? 1 : 0);
-		}
+	p->len = strlen(p->canon);
+	p->src = c->source >= 0 && (size_t)c->source < n && *f[c->source] ? f[c->source] : source;
+	p->tags = c->tags >= 0 && (size_t)c->tags < n && *f[c->tags] ? f[c->tags] : NULL;
+	return 1;
+}
+
+/* Adds a prepared record with its source, then each of its tags. 0 or
+ * WR_ENOMEM. */
+static int commit(struct ioc_set *s, const struct pending *p)
+{
+	if (ioc_set_add_canonical(s, p->t, p->canon, p->len, p->src, NULL))
+		return WR_ENOMEM; /* the length was checked: nothing else fails */
+	for (const char *q = p->tags; q && *q;) {
+		size_t l = strcspn(q, ",;");
+		char one[128];
+		snprintf(one, sizeof one, "%.*s", (int)(l < 127 ? l : 127), q);
+		if (*one && ioc_set_add_canonical(s, p->t, p->canon, p->len, NULL, one) == WR_ENOMEM)
+			return WR_ENOMEM;
+		q += l + (q[l] ? 1 : 0);
 	}
 	return 0;
 }
 
-/* Splits line (modified) at tabs into at most max fields, trimming spaces. */
-static size_t split_tabs(char *line, char **f, size_t max)
+/* Adds one record; problems with the record are reported, not fatal. */
+static int add_record(struct ioc_set *s, char **f, size_t n, const struct cols *c, long line,
+		      const char *source, ioc_skip_fn skip, void *arg)
+{
+	struct pending p;
+	const char *id;
+	char why[160];
+	if (!prepare(f, n, c, source, &p, &id, why, sizeof why)) {
+		report(skip, arg, line, id, why);
+		return 0;
+	}
+	return commit(s, &p);
+}
+
+/* Splits line (len bytes, NUL-terminated, modified) at tabs into at most
+ * max fields, trimming spaces. */
+static size_t split_tabs(char *line, size_t len, char **f, size_t max)
 {
 	size_t n = 0;
-	char *p = line;
+	char *p = line, *end = line + len;
 	while (n < max) {
-		char *tab = strchr(p, '\t');
-		if (tab)
-			*tab = '\0';
-		while (*p == ' ')
+		char *tab = memchr(p, '\t', (size_t)(end - p));
+		char *fe = tab ? tab : end;
+		*fe = '\0';
+		while (p < fe && *p == ' ')
 			p++;
-		size_t l = strlen(p);
-		while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\r'))
-			p[--l] = '\0';
+		while (fe > p && (fe[-1] == ' ' || fe[-1] == '\r'))
+			*--fe = '\0';
 		f[n++] = p;
 		if (!tab)
 			break;
@@ -221,10 +252,22 @@ int ioc_read_list(struct ioc_set *s, const char *text, size_t len, const char *s
 		lines++;
 	if (ioc_set_reserve(s, ioc_set_count(s) + lines + 1, len))
 		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
-	int first = 1;
+	/* Each record is added one line late: its index slot in the set is
+	 * prefetched when it is prepared, and the set's index, larger than the
+	 * caches, is then touched while the next line is read. Two line buffers
+	 * and two pending records take turns; a record is always added before
+	 * anything about a later line is reported. */
+	static const size_t bufsz = IOC_VALUE_MAX * 2 + 64;
+	char (*buf)[IOC_VALUE_MAX * 2 + 64] = malloc(2 * sizeof *buf);
+	struct pending *pend = malloc(2 * sizeof *pend);
+	if (!buf || !pend) {
+		free(buf);
+		free(pend);
+		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
+	}
+	int first = 1, cur = 0, waiting = 0, rc = 0;
 	long line = 0;
-	char buf[IOC_VALUE_MAX * 2 + 64];
-	for (p = text; p < end;) {
+	for (p = text; p < end && !rc;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		line++;
@@ -237,14 +280,17 @@ int ioc_read_list(struct ioc_set *s, const char *text, size_t len, const char *s
 			l--;
 		if (l == 0 || *lp == '#')
 			continue;
-		if (l >= sizeof buf) {
+		if (l >= bufsz) {
+			if (waiting && (rc = commit(s, &pend[cur ^ 1])))
+				break;
+			waiting = 0;
 			report(skip, arg, line, "", "is too long for an indicator");
 			continue;
 		}
-		memcpy(buf, lp, l);
-		buf[l] = '\0';
+		memcpy(buf[cur], lp, l);
+		buf[cur][l] = '\0';
 		char *f[8];
-		size_t n = tsv ? split_tabs(buf, f, 8) : (f[0] = buf, 1);
+		size_t n = tsv ? split_tabs(buf[cur], l, f, 8) : (f[0] = buf[cur], 1);
 		if (tsv && first) {
 			first = 0;
 			struct cols h = header_cols(f, n);
@@ -254,9 +300,26 @@ int ioc_read_list(struct ioc_set *s, const char *text, size_t len, const char *s
 			}
 		}
 		first = 0;
-		int rc = add_record(s, f, n, &c, line, source, skip, arg);
-		if (rc)
-			return wr_err_set(e, rc, NULL, "out of memory");
+		const char *id;
+		char why[160];
+		int ok = prepare(f, n, &c, source, &pend[cur], &id, why, sizeof why);
+		if (ok)
+			ioc_set_prefetch(s, pend[cur].t, pend[cur].canon, pend[cur].len);
+		if (waiting && (rc = commit(s, &pend[cur ^ 1])))
+			break;
+		waiting = 0;
+		if (!ok) {
+			report(skip, arg, line, id, why);
+			continue;
+		}
+		waiting = 1;
+		cur ^= 1;
 	}
+	if (!rc && waiting)
+		rc = commit(s, &pend[cur ^ 1]);
+	free(buf);
+	free(pend);
+	if (rc)
+		return wr_err_set(e, rc, NULL, "out of memory");
 	return 0;
 }

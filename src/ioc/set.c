@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/prefault.h"
+
 struct rec {
 	uint32_t off;   /* value in pool */
 	uint32_t len;
@@ -32,13 +34,31 @@ struct ioc_set {
 	uint32_t *texts; /* interned label texts: pool offset + 1 */
 	size_t texts_cap, ntexts;
 	size_t want; /* expected count (ioc_set_reserve) */
+	/* pool, recs and nodes are filled front to back: their pages are
+	 * mapped a step ahead (base/prefault.h) */
+	struct prefault_mark pool_mark, recs_mark, nodes_mark;
 };
 
+/* The index hash, 8 bytes a step (the values are hashed once per line
+ * read and again when the index grows). Only kept in memory, so the
+ * host's byte order does not matter. */
 static uint64_t hash_bytes(uint32_t type, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ type;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	uint64_t h = (0xcbf29ce484222325ull ^ type) + n * 0x9e3779b97f4a7c15ull, w = 0;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	} else {
+		/* Whole words, then the last 8 bytes (overlapping the last word). */
+		const char *end = s + n - 8;
+		for (; s < end; s += 8) {
+			memcpy(&w, s, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+		}
+		memcpy(&w, end, 8);
+	}
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	return h ^ (h >> 29);
 }
 
@@ -82,6 +102,7 @@ static int pool_add(struct ioc_set *s, const char *v, size_t n, uint32_t *off)
 		return WR_ENOMEM;
 	if (ioc_array_grow((void **)&s->pool, &s->pool_cap, s->pool_len + n + 1, 1))
 		return WR_ENOMEM;
+	prefault_ahead(&s->pool_mark, s->pool, s->pool_len + n + 1, s->pool_cap);
 	memcpy(s->pool + s->pool_len, v, n);
 	s->pool[s->pool_len + n] = '\0';
 	*off = (uint32_t)s->pool_len;
@@ -97,6 +118,7 @@ static int rehash(struct ioc_set *s)
 	uint64_t *ix = calloc(cap, sizeof *ix);
 	if (!ix)
 		return WR_ENOMEM;
+	prefault(ix, cap * sizeof *ix); /* filled at random places */
 	for (size_t i = 0; i < s->n; i++) {
 		const struct rec *r = &s->recs[i];
 		uint64_t h = hash_bytes(r->type, s->pool + r->off, r->len);
@@ -128,6 +150,12 @@ static size_t find_slot(const struct ioc_set *s, uint32_t type, const char *v, s
 		k = (k + 1) & (s->index_cap - 1);
 	}
 	return k;
+}
+
+void ioc_set_prefetch(const struct ioc_set *s, enum ioc_type t, const char *value, size_t len)
+{
+	if (s->index_cap)
+		__builtin_prefetch(&s->index[hash_bytes((uint32_t)t, value, len) & (s->index_cap - 1)]);
 }
 
 int ioc_set_reserve(struct ioc_set *s, size_t count, size_t bytes)
@@ -196,6 +224,8 @@ int ioc_set_label(struct ioc_set *s, uint32_t i, int is_tag, const char *text)
 		return WR_ENOMEM;
 	if (ioc_array_grow((void **)&s->nodes, &s->nodes_cap, s->nnodes + 1, sizeof *s->nodes))
 		return WR_ENOMEM;
+	prefault_ahead(&s->nodes_mark, s->nodes, (s->nnodes + 1) * sizeof *s->nodes,
+		       s->nodes_cap * sizeof *s->nodes);
 	s->nodes[s->nnodes] = (struct label_node){.text = off, .next = 0, .is_tag = (uint32_t)!!is_tag};
 	s->nnodes++;
 	if (prev)
@@ -225,6 +255,8 @@ int ioc_set_add_canonical(struct ioc_set *s, enum ioc_type t, const char *value,
 		if (pool_add(s, value, len, &off))
 			return WR_ENOMEM;
 		i = (uint32_t)s->n;
+		prefault_ahead(&s->recs_mark, s->recs, (s->n + 1) * sizeof *s->recs,
+			       s->cap * sizeof *s->recs);
 		s->recs[i] = (struct rec){.off = off, .len = (uint32_t)len, .type = (uint32_t)t};
 		s->n++;
 		s->index[k] = htag | ((uint64_t)i + 1);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/ip.h"
+#include "base/prefault.h"
 
 static int is_str_type(enum ioc_type t)
 {
@@ -49,12 +50,20 @@ static int fail(struct matcher *m, struct wr_err *e)
 	return wr_err_set(e, WR_ENOMEM, NULL, "out of memory building the indicator tables");
 }
 
-static void add_str(struct matcher *m, uint32_t i)
+static uint64_t str_hash(const struct matcher *m, uint32_t i)
 {
 	size_t n;
 	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
 	enum ioc_type t = ioc_set_type(m->set, i);
-	uint64_t h = t == IOC_DOMAIN || t == IOC_HOSTNAME ? match_dom_hash(v, n) : match_hash(v, n);
+	return t == IOC_DOMAIN || t == IOC_HOSTNAME ? match_dom_hash(v, n) : match_hash(v, n);
+}
+
+/* Puts string indicator i, whose hash is h, in the tables. */
+static void add_str(struct matcher *m, uint32_t i, uint64_t h)
+{
+	size_t n;
+	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
+	enum ioc_type t = ioc_set_type(m->set, i);
 	size_t k = h & m->tab_mask;
 	while (m->tab[k].id)
 		k = (k + 1) & m->tab_mask;
@@ -65,9 +74,8 @@ static void add_str(struct matcher *m, uint32_t i)
 		m->dom_bits[bit / 64] |= 1ull << (bit % 64);
 		int labels = 1;
 		size_t last = 0; /* the start of the last label */
-		for (size_t j = 0; j < n; j++)
-			if (v[j] == '.')
-				labels++, last = j + 1;
+		for (const unsigned char *d = v; (d = memchr(d, '.', n - (size_t)(d - v))); d++)
+			labels++, last = (size_t)(d - v) + 1;
 		unsigned tb = match_tld_bit(match_label(v, last, n));
 		m->tld_bits[tb / 64] |= 1ull << (tb % 64);
 		if (labels > m->max_labels)
@@ -81,6 +89,117 @@ static void add_str(struct matcher *m, uint32_t i)
 	}
 }
 
+/* Adds the string indicators in indicator order. The table is larger than
+ * the caches and each insertion lands at a random slot: the slot of an
+ * indicator is prefetched STR_AHEAD indicators before it is filled, so
+ * that the misses overlap with the hashing of the ones in between. */
+#define STR_AHEAD 8
+static void add_strs(struct matcher *m)
+{
+	struct {
+		uint32_t i;
+		uint64_t h;
+	} ring[STR_AHEAD];
+	size_t n = ioc_set_count(m->set), queued = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!is_str_type(ioc_set_type(m->set, i)))
+			continue;
+		uint64_t h = str_hash(m, i);
+		__builtin_prefetch(&m->tab[h & m->tab_mask], 1);
+		size_t r = queued++ % STR_AHEAD;
+		if (queued > STR_AHEAD)
+			add_str(m, ring[r].i, ring[r].h);
+		ring[r].i = i;
+		ring[r].h = h;
+	}
+	size_t first = queued > STR_AHEAD ? queued - STR_AHEAD : 0;
+	for (size_t q = first; q < queued; q++)
+		add_str(m, ring[q % STR_AHEAD].i, ring[q % STR_AHEAD].h);
+}
+
+/* An IP indicator parsed once (the value is text in the set), kept until
+ * it is placed in its table. */
+struct ip_ent {
+	uint64_t hi, lo; /* IPv4: the address in hi's low 32 bits */
+	uint32_t id;     /* indicator + 1 */
+	uint8_t family, len;
+};
+
+/* Parses every IP indicator of s once into ips (room for all of them) and
+ * counts them per table; a value that does not parse is left out, as
+ * before. Returns the number parsed. */
+static size_t parse_ips(struct matcher *m, struct ip_ent *ips, size_t *nv4, size_t *nv4s,
+			size_t *nv6)
+{
+	const struct ioc_set *s = m->set;
+	size_t n = ioc_set_count(s), k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		enum ioc_type t = ioc_set_type(s, i);
+		if (t != IOC_IPV4 && t != IOC_IPV6 && t != IOC_CIDR)
+			continue;
+		size_t vl;
+		const char *v = ioc_set_value(s, i, &vl);
+		struct ip_prefix p;
+		if (ip_prefix_parse_n(v, vl, "value", &p, NULL))
+			continue;
+		struct ip_ent *x = &ips[k++];
+		x->id = i + 1;
+		x->family = (uint8_t)p.family;
+		x->len = (uint8_t)p.len;
+		if (p.family == 6) {
+			x->hi = be64(p.addr);
+			x->lo = be64(p.addr + 8);
+			(*nv6)++;
+			continue;
+		}
+		x->hi = (uint32_t)p.addr[0] << 24 | (uint32_t)p.addr[1] << 16 |
+			(uint32_t)p.addr[2] << 8 | p.addr[3];
+		x->lo = 0;
+		if (p.len >= 16) {
+			m->v4_dir[(x->hi >> 16) + 1]++;
+			(*nv4)++;
+		} else {
+			(*nv4s)++;
+		}
+	}
+	return k;
+}
+
+/* Places the parsed entries in v4 (by /16 block: v4_dir holds the counts
+ * and becomes the offsets), v4s and v6, in indicator order. */
+static void place_ips(struct matcher *m, const struct ip_ent *ips, size_t nips, size_t *k4s,
+		      size_t *k6)
+{
+	for (size_t b = 0; b < 65536; b++)
+		m->v4_dir[b + 1] += m->v4_dir[b];
+	/* v4_dir[b] is the next free place of block b while placing. */
+	for (size_t j = 0; j < nips; j++) {
+		const struct ip_ent *x = &ips[j];
+		if (x->family == 6) {
+			m->v6[(*k6)++] =
+				(struct v6_ent){.hi = x->hi, .lo = x->lo, .id = x->id, .len = x->len};
+			if (x->len >= 32) {
+				uint32_t bit = match_v6_bit(x->hi);
+				m->v6_bits[bit / 64] |= 1ull << (bit % 64);
+			}
+			continue;
+		}
+		uint32_t net = (uint32_t)x->hi;
+		struct v4_ent ent = {.net = net, .id = x->id, .len = x->len};
+		if (x->len >= 16) {
+			uint32_t first = net >> 12, count = x->len >= 20 ? 1u : 1u << (20 - x->len);
+			for (uint32_t b = first; b < first + count; b++)
+				m->v4_bits[b / 64] |= 1ull << (b % 64);
+			m->v4[m->v4_dir[net >> 16]++] = ent;
+		} else {
+			m->v4s[(*k4s)++] = ent;
+		}
+	}
+	/* Now v4_dir[b] is where block b + 1 starts: shift back by one. */
+	memmove(m->v4_dir + 1, m->v4_dir, 65536 * sizeof *m->v4_dir);
+	m->v4_dir[0] = 0;
+}
+
 int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 {
 	struct matcher *m = calloc(1, sizeof *m);
@@ -88,24 +207,27 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 		return wr_err_set(e, WR_ENOMEM, NULL, "out of memory");
 	m->set = s;
 	size_t n = ioc_set_count(s), nstr = 0, ndom = 0, nv4 = 0, nv4s = 0, nv6 = 0;
-	struct ip_prefix p;
 	for (uint32_t i = 0; i < n; i++) {
 		enum ioc_type t = ioc_set_type(s, i);
 		m->counts[t]++;
 		if (is_str_type(t)) {
 			nstr++;
 			ndom += t == IOC_DOMAIN || t == IOC_HOSTNAME;
-		} else if (t == IOC_IPV4 || t == IOC_IPV6 || t == IOC_CIDR) {
-			if (ip_prefix_parse(ioc_set_value(s, i, NULL), "value", &p, NULL))
-				continue;
-			if (p.family == 6)
-				nv6++;
-			else if (p.len >= 16)
-				nv4++;
-			else
-				nv4s++;
 		}
 	}
+	size_t nip = m->counts[IOC_IPV4] + m->counts[IOC_IPV6] + m->counts[IOC_CIDR];
+	struct ip_ent *ips = malloc((nip ? nip : 1) * sizeof *ips);
+	m->v4_dir = calloc(65537, sizeof *m->v4_dir);
+	if (!ips || !m->v4_dir) {
+		free(ips);
+		return fail(m, e);
+	}
+	/* Every array below is written all over (tables and bitmaps at random
+	 * places, the others front to back): their pages are mapped in one
+	 * call each instead of one fault per page. */
+	prefault(ips, nip * sizeof *ips);
+	prefault(m->v4_dir, 65537 * sizeof *m->v4_dir);
+	size_t nips = parse_ips(m, ips, &nv4, &nv4s, &nv6);
 	size_t cap = 1024;
 	while (cap < nstr * 2)
 		cap *= 2;
@@ -121,65 +243,25 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 		ubits *= 2;
 	m->url_bits = calloc(ubits / 64, sizeof *m->url_bits);
 	m->url_shift = 64u - (unsigned)__builtin_ctzll(ubits);
-	m->v4_dir = calloc(65537, sizeof *m->v4_dir);
 	m->v4_bits = calloc((1u << 20) / 64, sizeof *m->v4_bits);
 	m->v4 = malloc((nv4 ? nv4 : 1) * sizeof *m->v4);
 	m->v4s = malloc((nv4s ? nv4s : 1) * sizeof *m->v4s);
 	m->v6 = malloc((nv6 ? nv6 : 1) * sizeof *m->v6);
 	m->v6_bits = calloc(MATCH_V6_BITS / 64, sizeof *m->v6_bits);
-	if (!m->tab || !m->dom_bits || !m->url_bits || !m->v4_dir || !m->v4_bits || !m->v4 ||
-	    !m->v4s || !m->v6 || !m->v6_bits)
+	if (!m->tab || !m->dom_bits || !m->url_bits || !m->v4_bits || !m->v4 || !m->v4s ||
+	    !m->v6 || !m->v6_bits) {
+		free(ips);
 		return fail(m, e);
-	/* Counting sort of the /16-or-longer IPv4 entries by block. */
-	size_t k4 = 0, k4s = 0, k6 = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		enum ioc_type t = ioc_set_type(s, i);
-		if (is_str_type(t)) {
-			add_str(m, i);
-			continue;
-		}
-		if ((t != IOC_IPV4 && t != IOC_IPV6 && t != IOC_CIDR) ||
-		    ip_prefix_parse(ioc_set_value(s, i, NULL), "value", &p, NULL))
-			continue;
-		if (p.family == 6) {
-			m->v6[k6++] = (struct v6_ent){.hi = be64(p.addr), .lo = be64(p.addr + 8),
-						      .id = i + 1, .len = (uint32_t)p.len};
-			if (p.len >= 32) {
-				uint32_t bit = match_v6_bit(be64(p.addr));
-				m->v6_bits[bit / 64] |= 1ull << (bit % 64);
-			}
-			continue;
-		}
-		uint32_t net = (uint32_t)p.addr[0] << 24 | (uint32_t)p.addr[1] << 16 |
-			       (uint32_t)p.addr[2] << 8 | p.addr[3];
-		struct v4_ent ent = {.net = net, .id = i + 1, .len = (uint32_t)p.len};
-		if (p.len >= 16) {
-			uint32_t first = net >> 12, count = p.len >= 20 ? 1u : 1u << (20 - p.len);
-			for (uint32_t b = first; b < first + count; b++)
-				m->v4_bits[b / 64] |= 1ull << (b % 64);
-			m->v4[k4++] = ent;
-			m->v4_dir[(net >> 16) + 1]++;
-		} else {
-			m->v4s[k4s++] = ent;
-		}
 	}
-	for (size_t b = 0; b < 65536; b++)
-		m->v4_dir[b + 1] += m->v4_dir[b];
-	if (k4) {
-		struct v4_ent *sorted = malloc(k4 * sizeof *sorted);
-		uint32_t *pos = malloc(65536 * sizeof *pos);
-		if (!sorted || !pos) {
-			free(sorted);
-			free(pos);
-			return fail(m, e);
-		}
-		memcpy(pos, m->v4_dir, 65536 * sizeof *pos);
-		for (size_t i = 0; i < k4; i++)
-			sorted[pos[m->v4[i].net >> 16]++] = m->v4[i];
-		free(pos);
-		free(m->v4);
-		m->v4 = sorted;
-	}
+	prefault(m->tab, cap * sizeof *m->tab);
+	prefault(m->dom_bits, ndom ? bits / 8 : 0);
+	prefault(m->v4_bits, nv4 ? (1u << 20) / 8 : 0);
+	prefault(m->v4, nv4 * sizeof *m->v4);
+	prefault(m->v6, nv6 * sizeof *m->v6);
+	add_strs(m);
+	size_t k4s = 0, k6 = 0;
+	place_ips(m, ips, nips, &k4s, &k6);
+	free(ips);
 	qsort(m->v4s, k4s, sizeof *m->v4s, cmp_v4);
 	for (size_t i = 0; i < k4s; i++) {
 		if (!m->nv4s_lens || m->v4s_lens[m->nv4s_lens - 1].len != m->v4s[i].len)
@@ -196,7 +278,7 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 	m->has_hex = m->counts[IOC_MD5] || m->counts[IOC_SHA1] || m->counts[IOC_SHA256];
 	m->has_url = m->counts[IOC_URL] > 0;
 	m->has_email = m->counts[IOC_EMAIL] > 0;
-	m->has_v4 = k4 || k4s;
+	m->has_v4 = nv4 || k4s;
 	m->has_v6 = k6 > 0;
 	*out = m;
 	return 0;

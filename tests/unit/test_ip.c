@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +172,27 @@ static void test_addr_parse(void **state)
 	assert_int_equal(ip_addr_parse(NULL, "addr", &p, NULL), WR_EINVAL);
 }
 
+/* ip_prefix_format writes IPv6 itself (not with inet_ntop): every mix of
+ * zero, one, 0xffff and four-digit groups must come out as inet_ntop's. */
+static void test_format_v6_like_inet_ntop(void **state)
+{
+	(void)state;
+	static const unsigned groups[4] = {0, 1, 0xffff, 0xa0b};
+	for (unsigned x = 0; x < 1u << 16; x++) {
+		struct ip_prefix p = {.family = 6, .len = 128};
+		for (int i = 0; i < 8; i++) {
+			unsigned g = groups[(x >> (2 * i)) & 3];
+			p.addr[2 * i] = (unsigned char)(g >> 8);
+			p.addr[2 * i + 1] = (unsigned char)g;
+		}
+		char want[INET6_ADDRSTRLEN + 8], got[IP_PREFIX_TEXT_MAX];
+		assert_non_null(inet_ntop(AF_INET6, p.addr, want, INET6_ADDRSTRLEN));
+		strcat(want, "/128");
+		assert_int_equal(ip_prefix_format(&p, got, sizeof got), 0);
+		assert_string_equal(got, want);
+	}
+}
+
 static void test_format_buffer(void **state)
 {
 	(void)state;
@@ -289,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_addr_parse),
 		cmocka_unit_test(test_format_buffer),
+		cmocka_unit_test(test_format_v6_like_inet_ntop),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_overlap_contains_v4),
 		cmocka_unit_test(test_overlap_contains_v6),
