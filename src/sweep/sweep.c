@@ -130,7 +130,8 @@ static void run_job(struct sweep *sw, struct job *j, unsigned char *buf, size_t 
 	unsigned char lastc = '\n';
 	int eof_seen = 0;
 	for (;;) {
-		ssize_t n = source_read(src, buf + have, cap - have, j->err, sizeof j->err);
+		size_t room = cap - have < SWEEP_READ ? cap - have : SWEEP_READ;
+		ssize_t n = source_read(src, buf + have, room, j->err, sizeof j->err);
 		if (n < 0)
 			n = 0; /* what was read is still swept; the error is reported */
 		have += (size_t)n;
@@ -164,6 +165,8 @@ static void run_job(struct sweep *sw, struct job *j, unsigned char *buf, size_t 
 			}
 		}
 		size_t cut = finish ? len : scan_cut(buf + start, len);
+		if (!finish && cut == len && len > 0 && len < cap && buf[start + len - 1] != '\n')
+			cut = 0; /* no line end yet: read on rather than cut a token */
 		if (cut > 0) {
 			scan_block(&sc, buf + start, cut);
 			lastc = buf[start + cut - 1];

@@ -344,6 +344,23 @@ static void test_long_lines(void **state)
 	free(log);
 }
 
+/* The file is read SWEEP_READ bytes at a time into a larger buffer: a token
+ * longer than that is still swept whole ("bad.com" at the end of a read
+ * must not be taken for a token of its own). */
+static void test_long_token(void **state)
+{
+	(void)state;
+	size_t n = SWEEP_READ;
+	char *log = malloc(n + 64);
+	assert_non_null(log);
+	memset(log, 'a', n);
+	memcpy(log + n, "bad.com\nx.bad.com\n", 18);
+	char *got = sweep_log("bad.com\n", log, n + 18, 0);
+	assert_string_equal(got, "2:bad.com ");
+	free(got);
+	free(log);
+}
+
 /* Every token kind across every position of a small buffer. */
 static void test_buffer_boundaries(void **state)
 {
@@ -659,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_emails),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_long_token),
 		cmocka_unit_test(test_buffer_boundaries),
 		cmocka_unit_test(test_block_boundaries),
 		cmocka_unit_test(test_kernels),
