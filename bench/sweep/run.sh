@@ -82,11 +82,11 @@ notes=$outdir/notes
 
 # row NAME NOTES [MESSAGE]: a row without measurement (skipped, not built, failed)
 row() {
-	printf '%-22s %8s %9s %9s %10s %8s %17s  %s\n' "$1" - - - - - - "$2" >>"$table"
+	printf '%-22s %8s %9s %7s %9s %9s %10s %8s %17s  %s\n' "$1" - - - - - - - - "$2" >>"$table"
 }
 
-# measure ID NAME FORMAT NOTES CMD...: wall seconds (date), peak RSS (/usr/bin/time),
-# MB/s, and precision/recall of the output scored in FORMAT (tsv, grep, none);
+# measure ID NAME FORMAT NOTES CMD...: wall seconds (date), CPU seconds and peak RSS
+# (/usr/bin/time), MB/s of each, and precision/recall of the output scored in FORMAT (tsv, grep, none);
 # the files of the run are $outdir/ID.*
 measure() {
 	id=$1 name=$2 fmt=$3 note=$4
@@ -100,7 +100,7 @@ measure() {
 		say "running $name$([ "$runs" = 1 ] || echo " (run $i of $runs)") ..."
 		t0=$(date +%s.%N)
 		set +e
-		/usr/bin/time -o "$outdir/$id.time.$i" -f '%e %M' "$@" >"$out" 2>"$outdir/$id.err"
+		/usr/bin/time -o "$outdir/$id.time.$i" -f '%e %M %U %S' "$@" >"$out" 2>"$outdir/$id.err"
 		rc=$?
 		set -e
 		t1=$(date +%s.%N)
@@ -119,6 +119,8 @@ measure() {
 	done
 	t0=0 t1=$best
 	kib=$(tail -n1 "$outdir/$id.time" | awk '{print $2}')
+	cpu=$(tail -n1 "$outdir/$id.time" | awk '{printf "%.2f", $3 + $4}')
+	cmbs=$(awk -v n="$bytes" -v c="$cpu" 'BEGIN {if (c > 0) printf "%.0f", n / 1e6 / c; else print "-"}')
 	sec=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
 	mbs=$(awk -v n="$bytes" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / 1e6 / (b - a)}')
 	mib=$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')
@@ -130,7 +132,7 @@ measure() {
 		counts=$(echo "$s" | sed 's/tp=\([0-9]*\) fp=\([0-9]*\) fn=\([0-9]*\).*/\1\/\2\/\3/')
 		[ -s "$out" ] || note="$note; NO OUTPUT, see $outdir/$id.err"
 	fi
-	printf '%-22s %8s %9s %9s %10s %8s %17s  %s\n' "$name" "$sec" "$mbs" "$mib" "$p" "$r" "$counts" "$note" >>"$table"
+	printf '%-22s %8s %9s %7s %9s %9s %10s %8s %17s  %s\n' "$name" "$sec" "$mbs" "$cpu" "$cmbs" "$mib" "$p" "$r" "$counts" "$note" >>"$table"
 }
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -194,11 +196,13 @@ echo "truth: $ntruth (file, line, indicator) rows; $ndecoys planted near-miss de
 echo "machine: $cpu, $(nproc) CPU(s), $(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo) GiB; load average before the runs $load, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "page cache warm: one cat of the corpus before the runs, no drop_caches; $([ "$runs" = 1 ] && echo "one run per tool" || echo "fastest of $runs runs per tool")"
 echo
-printf '%-22s %8s %9s %9s %10s %8s %17s  %s\n' tool seconds MB/s "peak MiB" precision recall "TP/FP/FN" notes
-printf '%-22s %8s %9s %9s %10s %8s %17s  %s\n' ---------------------- -------- --------- --------- ---------- -------- ----------------- -----
+printf '%-22s %8s %9s %7s %9s %9s %10s %8s %17s  %s\n' tool seconds MB/s "CPU s" "MB/s/CPU" "peak MiB" precision recall "TP/FP/FN" notes
+printf '%-22s %8s %9s %7s %9s %9s %10s %8s %17s  %s\n' ---------------------- -------- --------- ------- --------- --------- ---------- -------- ----------------- -----
 cat "$table"
 echo
 echo "Seconds: wall clock, start-up and indicator loading included; MB/s = corpus bytes / seconds."
+echo "CPU s: user + system time of that run (all threads); MB/s/CPU = corpus bytes / CPU s, the"
+echo "throughput per core (the issue's target: 1 GB/s per core)."
 echo "Precision and recall over the set of (file, line, indicator) triples against truth.tsv; for the"
 echo "substring tools each match of an indicator's text claims that indicator on that line."
 echo "Command lines, run in $corpus:"
