@@ -13,6 +13,7 @@
 
 #include "ioc/ioc.h"
 #include "sweep/match.h"
+#include "sweep/scan.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_cli.h"
 
@@ -161,6 +162,22 @@ int cmd_sweep(struct cli *c, int argc, char **argv)
 	if (!niocs || i >= argc) {
 		usage(stderr);
 		return 2;
+	}
+	/* For benchmarks and bug reports: the byte-class kernel by name. */
+	const char *kname = getenv("WARROOM_SWEEP_KERNEL");
+	if (kname && *kname) {
+		enum scan_kernel k;
+		if (scan_kernel_parse(kname, &k)) {
+			fprintf(stderr, "warroom: sweep: WARROOM_SWEEP_KERNEL is c, sse2, avx2 or avx512, not %s\n",
+				kname);
+			return 2;
+		}
+		if (!scan_kernel_available(k)) {
+			fprintf(stderr, "warroom: sweep: WARROOM_SWEEP_KERNEL=%s: this processor or build lacks it\n",
+				kname);
+			return 2;
+		}
+		o.kernel = (int)k;
 	}
 	x.roots = argv + i;
 	x.nroots = (size_t)(argc - i);

@@ -996,6 +996,28 @@ static scan_fn kernel_fn(enum scan_kernel k)
 #endif
 }
 
+int scan_kernel_available(enum scan_kernel k)
+{
+	return kernel_fn(k) != NULL;
+}
+
+int scan_kernel_parse(const char *name, enum scan_kernel *k)
+{
+	static const struct {
+		const char *name;
+		enum scan_kernel k;
+	} names[] = {{"c", SCAN_KERNEL_C},
+		     {"sse2", SCAN_KERNEL_SSE2},
+		     {"avx2", SCAN_KERNEL_AVX2},
+		     {"avx512", SCAN_KERNEL_AVX512}};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(name, names[i].name)) {
+			*k = names[i].k;
+			return 0;
+		}
+	return -1;
+}
+
 int scanner_kernel(struct scanner *sc, enum scan_kernel k)
 {
 	scan_fn f = kernel_fn(k);

@@ -72,6 +72,10 @@ void scanner_init(struct scanner *sc, const struct matcher *m, struct scan_out *
 enum scan_kernel { SCAN_KERNEL_AUTO, SCAN_KERNEL_C, SCAN_KERNEL_SSE2, SCAN_KERNEL_AVX2, SCAN_KERNEL_AVX512 };
 /* Uses kernel k: 0, or -1 when this processor (or build) lacks it. */
 int scanner_kernel(struct scanner *sc, enum scan_kernel k);
+/* Whether this processor (and build) has kernel k. */
+int scan_kernel_available(enum scan_kernel k);
+/* The kernel named c, sse2, avx2 or avx512 in *k: 0, or -1 for another name. */
+int scan_kernel_parse(const char *name, enum scan_kernel *k);
 void scanner_release(struct scanner *sc);
 void scan_out_release(struct scan_out *o);
 

@@ -123,6 +123,8 @@ static void run_job(struct sweep *sw, struct job *j, unsigned char *buf, size_t 
 		return;
 	struct scanner sc;
 	scanner_init(&sc, sw->m, &j->out);
+	if (sw->o->kernel)
+		(void)scanner_kernel(&sc, (enum scan_kernel)sw->o->kernel); /* checked by the caller */
 	sc.off = from;
 	int skipping = !j->first;
 	uint64_t stop = j->last ? UINT64_MAX : j->end - 1; /* newline at or after: stop */

@@ -27,6 +27,7 @@ struct sweep_opts {
 	size_t chunk;            /* bytes per job of a big uncompressed file; 0: 32 MiB */
 	size_t buffer;           /* read buffer per thread; 0: 4 MiB */
 	int progress;            /* a progress line on stderr every second */
+	int kernel;              /* enum scan_kernel; 0: the widest this processor has */
 };
 
 struct sweep_stats {

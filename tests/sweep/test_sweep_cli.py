@@ -79,6 +79,23 @@ def test_corpus():
             outs.append(out)
             check("files" in err and "MB/s" in err, "summary on stderr")
     check(outs[0] == outs[1], "same output with 1 and 2 threads")
+    # Every byte-class kernel this processor has (WARROOM_SWEEP_KERNEL) gives
+    # the same output; an unknown name is refused.
+    env = dict(os.environ)
+    tried = 0
+    for k in ("c", "sse2", "avx2", "avx512"):
+        env["WARROOM_SWEEP_KERNEL"] = k
+        p = subprocess.run([BIN, "sweep", "--iocs", "iocs.tsv", "--format", "tsv", "--threads", "2", "logs"],
+                           capture_output=True, cwd=d, env=env, timeout=300)
+        if p.returncode == 2 and b"lacks it" in p.stderr:
+            continue
+        tried += 1
+        check(p.returncode == 1 and p.stdout.decode() == outs[0], "kernel %s: same output" % k)
+    check(tried >= 1, "at least one kernel named (%d)" % tried)
+    env["WARROOM_SWEEP_KERNEL"] = "neon"
+    p = subprocess.run([BIN, "sweep", "--iocs", "iocs.tsv", "logs"], capture_output=True, cwd=d, env=env,
+                       timeout=60)
+    check(p.returncode == 2 and b"WARROOM_SWEEP_KERNEL" in p.stderr, "unknown kernel refused")
 
 
 def test_formats_stdin_exit():
