@@ -133,7 +133,7 @@ int incident_reminders_due(sqlite3 *db, int64_t now, int *sent, struct wr_err *e
 	struct actor sys = {.role = ROLE_SYSTEM};
 	snprintf(sys.name, sizeof sys.name, "warroom");
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, "SELECT id FROM incidents WHERE status NOT IN ('closed','rejected','duplicate')"
+	int rc = db_prepare(db, "SELECT id FROM incidents WHERE wr_incident_open(status)"
 				" ORDER BY id", &st, e);
 	if (rc)
 		return rc;
