@@ -2,6 +2,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "cli/cli.h"
+#include "incidents/incidents.h"
 #include "store/db.h"
 
 #include <stdio.h>
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (secret_init() || db_global_init()) {
+	if (secret_init() || db_global_init() || incidents_init()) {
 		fprintf(stderr, "warroom: libsodium or SQLite cannot start\n");
 		return 1;
 	}

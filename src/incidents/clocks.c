@@ -31,64 +31,107 @@ int64_t incident_add_month(int64_t t)
 	return out;
 }
 
-/* The submitted_at of report kind in reports ([{kind, submitted_at}]), or 0. */
-static int64_t submitted(const json_t *reports, const char *kind)
+/* The rules of the legal clocks, once (docs/incidents.md). hours: after
+ * awareness; 0: one calendar month after the notification was submitted. */
+static const struct clock_rule {
+	const char *name, *kind, *report;
+	int hours, personal_data_only;
+} rules[INCIDENT_CLOCKS] = {
+	[INCIDENT_CLOCK_EARLY] = {"NIS2 early warning", "nis2-early-warning", "nis2-early-warning", 24, 0},
+	[INCIDENT_CLOCK_NOTIF] = {"NIS2 incident notification", "nis2-notification", "nis2-notification", 72, 0},
+	[INCIDENT_CLOCK_FINAL] = {"NIS2 final report", "nis2-final-report", "nis2-final", 0, 0},
+	[INCIDENT_CLOCK_GDPR] = {"GDPR notification", "gdpr-notification", "gdpr", 72, 1},
+};
+
+int incident_clock_eval(const struct incident_clock_facts *f, int k, int64_t now,
+			struct incident_clock *out)
 {
+	const struct clock_rule *r = &rules[k];
+	if (r->personal_data_only && !f->personal_data)
+		return -1;
+	*out = (struct incident_clock){.name = r->name, .kind = r->kind, .report = r->report};
+	int waiting = 0;
+	if (r->hours) {
+		out->start = f->aware;
+		out->due = f->aware + (int64_t)r->hours * 3600;
+	} else if (f->recorded[INCIDENT_CLOCK_NOTIF]) {
+		out->start = f->submitted[INCIDENT_CLOCK_NOTIF];
+		out->due = incident_add_month(out->start);
+	} else {
+		waiting = 1; /* the final report's month starts with the notification */
+	}
+	out->state = f->recorded[k] ? "done" : waiting ? "waiting"
+				  : incident_past_due(out->due, now) ? "overdue" : "due";
+	return 0;
+}
+
+int incident_clocks_overdue(const struct incident_clock_facts *f, int64_t now)
+{
+	struct incident_clock c;
+	for (int k = 0; k < INCIDENT_CLOCKS; k++)
+		if (!incident_clock_eval(f, k, now, &c) && !strcmp(c.state, "overdue"))
+			return 1;
+	return 0;
+}
+
+void incident_clock_facts_of(int64_t aware, int personal_data, const json_t *reports,
+			     struct incident_clock_facts *f)
+{
+	*f = (struct incident_clock_facts){.aware = aware, .personal_data = personal_data};
 	size_t i;
 	const json_t *r;
 	json_array_foreach(reports, i, r)
 	{
-		int64_t t;
-		const char *k = json_string_value(json_object_get(r, "kind"));
+		const char *kind = json_string_value(json_object_get(r, "kind"));
 		const char *at = json_string_value(json_object_get(r, "submitted_at"));
-		if (k && at && !strcmp(k, kind) && !time_parse_rfc3339(at, &t))
-			return t;
+		for (int k = 0; kind && at && k < INCIDENT_CLOCKS; k++)
+			if (!strcmp(kind, rules[k].report) && !time_parse_rfc3339(at, &f->submitted[k]))
+				f->recorded[k] = 1;
 	}
-	return 0;
 }
 
-/* The clock's kind as the API names it (the report recorded against it is
- * `report`). */
-static const char *clock_kind(const char *report)
+static json_t *clock_json(const struct incident_clock *c, const struct incident_clock_facts *f, int k)
 {
-	if (!strcmp(report, "nis2-final"))
-		return "nis2-final-report";
-	if (!strcmp(report, "gdpr"))
-		return "gdpr-notification";
-	return report;
-}
-
-static json_t *legal_clock(const char *name, const char *kind, int64_t due, int64_t done, int64_t now)
-{
-	char d[32] = "", s[32] = "";
-	if (due)
-		time_format_rfc3339((time_t)due, d, sizeof d);
-	if (done)
-		time_format_rfc3339((time_t)done, s, sizeof s);
-	const char *state = done ? "done" : !due ? "waiting" : now > due ? "overdue" : "due";
-	/* The clocks run on elapsed time; due_local shows the due moment as a
-	 * Brussels wall time (summer time included). */
-	char local[32] = "";
-	if (due)
-		brussels_format(due, local, sizeof local);
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s?}", "kind", clock_kind(kind), "name", name,
-			 "report", kind, "due", due ? d : NULL, "due_at", due ? d : NULL, "due_local",
-			 due ? local : NULL, "state", state, "submitted_at", done ? s : NULL);
+	int waiting = !strcmp(c->state, "waiting");
+	char d[32] = "", s[32] = "", local[32] = "";
+	if (!waiting) {
+		time_format_rfc3339((time_t)c->due, d, sizeof d);
+		/* The clocks run on elapsed time; due_local shows the due moment
+		 * as a Brussels wall time (summer time included). */
+		brussels_format(c->due, local, sizeof local);
+	}
+	if (f->recorded[k])
+		time_format_rfc3339((time_t)f->submitted[k], s, sizeof s);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s?}", "kind", c->kind, "name", c->name,
+			 "report", c->report, "due", waiting ? NULL : d, "due_at", waiting ? NULL : d,
+			 "due_local", waiting ? NULL : local, "state", c->state, "submitted_at",
+			 f->recorded[k] ? s : NULL);
 }
 
 json_t *incident_clocks(int64_t aware, int personal_data, const json_t *reports, int64_t now)
 {
+	struct incident_clock_facts f;
+	incident_clock_facts_of(aware, personal_data, reports, &f);
 	json_t *a = json_array();
-	int64_t notif = submitted(reports, "nis2-notification");
-	json_array_append_new(a, legal_clock("NIS2 early warning", "nis2-early-warning", aware + 24 * 3600,
-				       submitted(reports, "nis2-early-warning"), now));
-	json_array_append_new(a, legal_clock("NIS2 incident notification", "nis2-notification",
-				       aware + 72 * 3600, notif, now));
-	json_array_append_new(a, legal_clock("NIS2 final report", "nis2-final",
-				       notif ? incident_add_month(notif) : 0,
-				       submitted(reports, "nis2-final"), now));
-	if (personal_data)
-		json_array_append_new(a, legal_clock("GDPR notification", "gdpr", aware + 72 * 3600,
-					       submitted(reports, "gdpr"), now));
+	struct incident_clock c;
+	for (int k = 0; a && k < INCIDENT_CLOCKS; k++)
+		if (!incident_clock_eval(&f, k, now, &c) && json_array_append_new(a, clock_json(&c, &f, k))) {
+			json_decref(a);
+			return NULL;
+		}
 	return a;
+}
+
+int64_t incident_clock_started(const json_t *inc, const char *kind)
+{
+	int64_t aware = 0;
+	time_parse_rfc3339(json_string_value(json_object_get(inc, "aware_at")), &aware);
+	struct incident_clock_facts f;
+	incident_clock_facts_of(aware, json_is_true(json_object_get(inc, "personal_data")),
+				json_object_get(inc, "reports"), &f);
+	struct incident_clock c;
+	for (int k = 0; k < INCIDENT_CLOCKS; k++)
+		if (!strcmp(rules[k].kind, kind) && !incident_clock_eval(&f, k, 0, &c))
+			return c.start;
+	return 0;
 }

@@ -11,7 +11,7 @@
 #include "incidents/inc_internal.h"
 #include "store/db.h"
 
-#define OPEN_SQL " i.status NOT IN ('closed','rejected','duplicate')"
+#define OPEN_SQL " wr_incident_open(i.status)"
 
 static int add_item(json_t *arr, int64_t id, const char *org, const char *title, const char *kind,
 		    const char *name, const char *due, const char *state, json_t *extra)

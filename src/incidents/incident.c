@@ -375,20 +375,14 @@ int inc_page(sqlite3 *db, const struct actor *a, const char *sql, int limit, int
 	return db_page(db, st, limit, conv, items, next_cursor, e);
 }
 
-/* An open incident with a legal clock past due and no report recorded for
- * it (the same rules as incident_clocks; the final report's month clamps
- * to the month's last day: the earlier of SQLite's '+1 month' and the last
- * day of the next month, time of day kept). ?3 is now. */
-#define NO_REPORT(kind) " NOT EXISTS (SELECT 1 FROM incident_reports r WHERE r.incident_id = i.id AND r.kind = '" kind "')"
-#define OVERDUE_SQL                                                                                        \
-	" i.status NOT IN ('closed','rejected','duplicate') AND ("                                         \
-	" (" NO_REPORT("nis2-early-warning") " AND unixepoch(i.aware_at) + 86400 < ?3)"                    \
-	" OR (" NO_REPORT("nis2-notification") " AND unixepoch(i.aware_at) + 259200 < ?3)"                 \
-	" OR (i.personal_data = 1 AND" NO_REPORT("gdpr") " AND unixepoch(i.aware_at) + 259200 < ?3)"        \
-	" OR (" NO_REPORT("nis2-final") " AND EXISTS (SELECT 1 FROM incident_reports r WHERE"              \
-	"  r.incident_id = i.id AND r.kind = 'nis2-notification' AND unixepoch(min(datetime(r.submitted_at,"  \
-	"  '+1 month'), date(r.submitted_at, 'start of month', '+2 months', '-1 day') || ' ' ||"          \
-	"  time(r.submitted_at))) < ?3)))"
+/* An open incident with a legal clock overdue: the rules are clocks.c's,
+ * through wr_incident_overdue (clock_sql.c). ?3 is now. */
+#define REPORT_AT(kind) \
+	" (SELECT r.submitted_at FROM incident_reports r WHERE r.incident_id = i.id AND r.kind = '" kind "')"
+#define OVERDUE_SQL                                                                                \
+	" wr_incident_open(i.status) AND wr_incident_overdue(i.aware_at, i.personal_data,"        \
+	REPORT_AT("nis2-early-warning") "," REPORT_AT("nis2-notification") ","                    \
+	REPORT_AT("nis2-final") "," REPORT_AT("gdpr") ", ?3)"
 
 int incident_list_filtered(sqlite3 *db, const struct actor *a, const struct incident_filter *f, int limit,
 			   int64_t cursor, json_t **items, int64_t *next_cursor, struct wr_err *e)
@@ -451,6 +445,8 @@ int incident_counts(sqlite3 *db, const struct actor *a, json_t **out, struct wr_
 		sqlite3_bind_int64(st, 3, time_now());
 		if (sqlite3_step(st) == SQLITE_ROW)
 			overdue = sqlite3_column_int64(st, 0);
+		else
+			rc = db_fail(db, e);
 		sqlite3_finalize(st);
 	}
 	if (!rc)

@@ -37,11 +37,54 @@ const char *incident_due_state(int64_t due, int64_t now, int64_t horizon);
  * 1 month = 28 or 29 Feb), time of day kept. */
 int64_t incident_add_month(int64_t t);
 
-/* The clocks of an incident: [{"name", "due", "state" (due, overdue, done),
- * "submitted_at"}]: NIS2 early warning aware+24 h, notification aware+72 h,
- * final report one month after the notification was submitted (no due date
- * before), GDPR aware+72 h when personal data is involved. */
+/* Whether something due at due is past due at now (a clock, a task). */
+int incident_past_due(int64_t due, int64_t now);
+
+/* The legal clocks, in the order the API lists them: NIS2 early warning
+ * aware+24 h, notification aware+72 h, final report one month after the
+ * notification was submitted (waiting before), GDPR aware+72 h when
+ * personal data is involved. clocks.c holds these rules, once; the SQL
+ * filters reach them through wr_incident_overdue (incidents_sql_register). */
+enum { INCIDENT_CLOCK_EARLY, INCIDENT_CLOCK_NOTIF, INCIDENT_CLOCK_FINAL, INCIDENT_CLOCK_GDPR,
+       INCIDENT_CLOCKS };
+/* What the clocks count from. recorded[k]: the report settling clock k is
+ * recorded, submitted at submitted[k]. */
+struct incident_clock_facts {
+	int64_t aware;
+	int personal_data;
+	int64_t submitted[INCIDENT_CLOCKS];
+	int recorded[INCIDENT_CLOCKS];
+};
+/* One clock at a moment. due is meaningful unless state is "waiting". */
+struct incident_clock {
+	const char *name, *kind, *report; /* kind as the API names it; report the settling kind */
+	int64_t start, due;              /* start: when its time began to run */
+	const char *state;               /* due, overdue, done, waiting */
+};
+/* Clock k of f at now into *out; 0, or -1 when the clock does not apply
+ * (GDPR without personal data). */
+int incident_clock_eval(const struct incident_clock_facts *f, int k, int64_t now,
+			struct incident_clock *out);
+/* Whether any clock of f is overdue at now. */
+int incident_clocks_overdue(const struct incident_clock_facts *f, int64_t now);
+/* The facts from aware, personal_data and the reports ([{kind, submitted_at}]). */
+void incident_clock_facts_of(int64_t aware, int personal_data, const json_t *reports,
+			     struct incident_clock_facts *f);
+/* The clocks of an incident as the API shows them: [{"kind", "name",
+ * "report", "due", "due_at", "due_local", "state", "submitted_at"}]. */
 json_t *incident_clocks(int64_t aware, int personal_data, const json_t *reports, int64_t now);
+/* When the clock of API kind `kind` of incident inc (as incident_get gives
+ * it) began to run; 0 when unknown. */
+int64_t incident_clock_started(const json_t *inc, const char *kind);
+/* Registers the SQL functions of the incidents on db: wr_incident_overdue(
+ * aware_at, personal_data, early_at, notification_at, final_at, gdpr_at,
+ * now) (times as RFC 3339 text or unix seconds, NULL for a report not
+ * recorded; 1 when a clock is overdue) and wr_incident_open(status). An
+ * SQLite result code. */
+int incidents_sql_register(sqlite3 *db);
+/* Has every connection db_open opens from now on register them; call at
+ * start-up, before any connection opens. */
+int incidents_init(void);
 
 int incident_create(sqlite3 *db, const struct actor *a, const json_t *body, json_t **out,
 		    struct wr_err *e);

@@ -21,7 +21,7 @@
  * to run (awareness; for the final report the notification). */
 static const char *step_at(int64_t start, int64_t due, int64_t now)
 {
-	if (now > due)
+	if (incident_past_due(due, now))
 		return "overdue";
 	if (due <= start)
 		return NULL;
@@ -127,36 +127,20 @@ static int remind(sqlite3 *db, const json_t *inc, const json_t *clock, const cha
 	return rc;
 }
 
-/* When the clock began to run. */
-static int64_t started(const json_t *inc, const json_t *clock)
-{
-	int64_t t = 0;
-	const char *kind = json_string_value(json_object_get(clock, "kind"));
-	if (!strcmp(kind, "nis2-final-report")) {
-		size_t i;
-		const json_t *r;
-		json_array_foreach(json_object_get(inc, "reports"), i, r)
-			if (!strcmp(json_string_value(json_object_get(r, "kind")), "nis2-notification"))
-				time_parse_rfc3339(json_string_value(json_object_get(r, "submitted_at")), &t);
-		return t;
-	}
-	time_parse_rfc3339(json_string_value(json_object_get(inc, "aware_at")), &t);
-	return t;
-}
-
 int incident_reminders_due(sqlite3 *db, int64_t now, int *sent, struct wr_err *e)
 {
 	*sent = 0;
 	struct actor sys = {.role = ROLE_SYSTEM};
 	snprintf(sys.name, sizeof sys.name, "warroom");
 	sqlite3_stmt *st;
-	int rc = db_prepare(db, "SELECT id FROM incidents WHERE status NOT IN ('closed','rejected','duplicate')"
+	int rc = db_prepare(db, "SELECT id FROM incidents WHERE wr_incident_open(status)"
 				" ORDER BY id", &st, e);
 	if (rc)
 		return rc;
 	size_t n = 0, cap = 0;
 	int64_t *ids = NULL;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			int64_t *g = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
 			if (!g) {
@@ -167,6 +151,8 @@ int incident_reminders_due(sqlite3 *db, int64_t now, int *sent, struct wr_err *e
 		}
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
+	if (!rc && s != SQLITE_DONE)
+		rc = db_fail(db, e);
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < n && !rc; i++) {
 		json_t *inc;
@@ -180,11 +166,12 @@ int incident_reminders_due(sqlite3 *db, int64_t now, int *sent, struct wr_err *e
 			const char *d = json_string_value(json_object_get(c, "due_at"));
 			if (!d || !strcmp(state, "done") || time_parse_rfc3339(d, &due))
 				continue;
-			const char *step = step_at(started(inc, c), due, now);
+			const char *kind = json_string_value(json_object_get(c, "kind"));
+			const char *step = step_at(incident_clock_started(inc, kind), due, now);
 			int done = 0;
 			if (!step)
 				continue;
-			if ((rc = already(db, ids[i], json_string_value(json_object_get(c, "kind")), step, &done, e)))
+			if ((rc = already(db, ids[i], kind, step, &done, e)))
 				break;
 			if (done)
 				continue;

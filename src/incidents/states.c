@@ -34,11 +34,16 @@ int incident_help_transition_ok(const char *from, const char *to)
 	return 0;
 }
 
+int incident_past_due(int64_t due, int64_t now)
+{
+	return now > due; /* due at 03:10:00 is still in time at 03:10:00 */
+}
+
 const char *incident_due_state(int64_t due, int64_t now, int64_t horizon)
 {
 	if (!due)
 		return NULL;
-	if (now > due)
+	if (incident_past_due(due, now))
 		return "overdue";
 	return due - now <= horizon ? "soon" : NULL;
 }

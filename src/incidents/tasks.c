@@ -28,7 +28,7 @@ static json_t *task_json(sqlite3_stmt *st)
 	if (d)
 		time_parse_rfc3339(d, &due);
 	const char *open = json_string_value(json_object_get(o, "status"));
-	json_object_set_new(o, "overdue", json_boolean(open && !strcmp(open, "open") && due && now > due));
+	json_object_set_new(o, "overdue", json_boolean(open && !strcmp(open, "open") && due && incident_past_due(due, now)));
 	return o;
 }
 

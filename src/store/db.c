@@ -37,6 +37,31 @@ int db_global_init(void)
 	return sqlite3_initialize() == SQLITE_OK ? 0 : WR_EINTERNAL;
 }
 
+/* Filled at start-up, read by every db_open after. */
+static int (*open_hooks[8])(sqlite3 *db);
+static size_t open_hook_count;
+
+int db_add_open_hook(int (*fn)(sqlite3 *db))
+{
+	for (size_t i = 0; i < open_hook_count; i++)
+		if (open_hooks[i] == fn)
+			return 0; /* once is enough */
+	if (open_hook_count == sizeof open_hooks / sizeof open_hooks[0])
+		return WR_EINTERNAL;
+	open_hooks[open_hook_count++] = fn;
+	return 0;
+}
+
+static int run_open_hooks(sqlite3 *db)
+{
+	for (size_t i = 0; i < open_hook_count; i++) {
+		int rc = open_hooks[i](db);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
 int db_open(const char *path, int create, sqlite3 **out, struct wr_err *e)
 {
 	*out = NULL;
@@ -62,6 +87,11 @@ int db_open(const char *path, int create, sqlite3 **out, struct wr_err *e)
 	if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		wr_err_set(e, WR_EIO, "db", "cannot use database %s: %s", path, msg ? msg : "?");
 		sqlite3_free(msg);
+		sqlite3_close(db);
+		return WR_EIO;
+	}
+	if ((rc = run_open_hooks(db)) != SQLITE_OK) {
+		wr_err_set(e, WR_EIO, "db", "cannot set up database %s: %s", path, sqlite3_errstr(rc));
 		sqlite3_close(db);
 		return WR_EIO;
 	}

@@ -12,6 +12,11 @@
 
 /* Process-wide SQLite settings; call once before any connection opens. */
 int db_global_init(void);
+/* Has db_open run fn on every connection it opens from now on (a module's
+ * SQL functions: the store knows none of them). fn returns an SQLite result
+ * code; one that is not SQLITE_OK fails the open. At start-up only, before
+ * any connection opens (not thread-safe); 0, or WR_EINTERNAL when full. */
+int db_add_open_hook(int (*fn)(sqlite3 *db));
 /* Opens (creating the file and its directory when create is set). Caller
  * closes with db_close(). */
 int db_open(const char *path, int create, sqlite3 **out, struct wr_err *e);

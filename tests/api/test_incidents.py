@@ -10,7 +10,7 @@ import tempfile
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, items_of, org_by_nis  # noqa: E402
+from harness import NIS_ANTWERPEN, NIS_GENT, ServerTestCase, all_pages, items_of, org_by_nis  # noqa: E402
 
 CLOCK = os.path.join(tempfile.mkdtemp(prefix="wr-clock-"), "offset")
 with open(CLOCK, "w") as f:
@@ -191,6 +191,73 @@ class Incidents(ServerTestCase):
         self.assertIn("reported -> triaged: ransomware", town)
         self.assertIn("report submitted: nis2-early-warning", town)
         self.set_clock(0)
+
+    def overdue_everywhere(self):
+        """The ids that ?clock=overdue lists, and those whose clocks show one
+        overdue (open incidents); the counts' "overdue" must be their number."""
+        a = self.c["analyst"]
+        listed = {i["id"] for i in all_pages(a, "/api/v1/incidents?clock=overdue")[0]}
+        shown = set()
+        for i in all_pages(a, "/api/v1/incidents")[0]:
+            full = a.get("/api/v1/incidents/%d" % i["id"]).json
+            if full["status"] not in ("closed", "rejected", "duplicate") and \
+                    any(c["state"] == "overdue" for c in full["clocks"]):
+                shown.add(i["id"])
+        self.assertEqual(listed, shown)
+        self.assertEqual(self.c["viewer"].get("/api/v1/incidents/counts").json["overdue"], len(shown))
+        return listed
+
+    def test_overdue_agrees_at_the_edges(self):
+        """The list filter, the counts and the clocks come from one set of
+        rules (src/incidents/clocks.c) and agree at their edges."""
+        import datetime
+        import time
+        self.set_clock(0)
+        a = self.c["analyst"]
+        now = int(time.time())
+        stamp = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        at = lambda s: int(datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+                           .replace(tzinfo=datetime.timezone.utc).timestamp())
+        h = 3600
+
+        def incident(title, aware, pd, reports=()):
+            inc = a.post("/api/v1/incidents", dict(RANSOM, org_id=self.gent["id"], title=title,
+                                                   aware_at=stamp(aware), personal_data=pd)).json
+            for kind, when in reports:
+                self.assertStatus(a.post("/api/v1/incidents/%d/reports" % inc["id"],
+                                         {"kind": kind, "content": "sent", "submitted_at": when}), 201)
+            return inc["id"]
+        sent = stamp(now)
+        early = [("nis2-early-warning", sent)]
+        both = early + [("nis2-notification", sent)]
+        want = {  # id: overdue now
+            incident("24 h less a minute", now - 24 * h + 60, False): False,
+            incident("24 h and a minute", now - 24 * h - 60, False): True,
+            incident("72 h less a minute", now - 72 * h + 60, True, early): False,
+            incident("72 h and a minute", now - 72 * h - 60, False, early): True,
+            incident("GDPR late", now - 72 * h - 60, True, both): True,
+            incident("no personal data", now - 72 * h - 60, False, both): False,
+            # a recorded report settles its clock, whatever time it was given
+            incident("early warning at the epoch", now - 24 * h - 60, False,
+                     [("nis2-early-warning", "1970-01-01T00:00:00Z")]): False,
+        }
+        # notified on 31 January: the final report is due on 28 February
+        final = incident("final report", at("2026-01-30T09:00:00Z"), True,
+                         [("nis2-early-warning", "2026-01-30T20:00:00Z"), ("gdpr", "2026-01-30T20:00:00Z"),
+                          ("nis2-notification", "2026-01-31T09:00:00Z")])
+        clocks = {c["kind"]: c for c in a.get("/api/v1/incidents/%d" % final).json["clocks"]}
+        self.assertEqual(clocks["nis2-final-report"]["due_at"], "2026-02-28T09:00:00Z")
+        try:
+            listed = self.overdue_everywhere()
+            for i, late in {**want, final: True}.items():
+                self.assertEqual(i in listed, late, i)
+            for moment, late in (("2026-02-28T08:59:00Z", False), ("2026-02-28T09:01:00Z", True)):
+                self.set_clock(at(moment) - int(time.time()))
+                self.assertEqual(final in self.overdue_everywhere(), late, moment)
+        finally:
+            self.set_clock(0)
+            for i in list(want) + [final]:  # the other tests' counts stay as they were
+                self.assertStatus(a.post("/api/v1/incidents/%d/status" % i, {"status": "rejected"}), 200)
 
 
 if __name__ == "__main__":
