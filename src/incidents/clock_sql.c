@@ -15,8 +15,10 @@ static int arg_time(sqlite3_value *v, int64_t *t)
 	case SQLITE_INTEGER:
 		*t = sqlite3_value_int64(v);
 		return 1;
-	case SQLITE_TEXT:
-		return !time_parse_rfc3339((const char *)sqlite3_value_text(v), t);
+	case SQLITE_TEXT: {
+		const unsigned char *s = sqlite3_value_text(v); /* NULL when out of memory */
+		return s && !time_parse_rfc3339((const char *)s, t);
+	}
 	default:
 		return 0;
 	}
