@@ -1,7 +1,8 @@
 // What the browser tests share: a temporary database made with the real
 // `warroom` CLI, a `warroom serve` on a free loopback port, Debian's
 // Chromium through playwright-core, named steps with a summary line
-// ("web: N passed, N failed"), and logging in through the login form.
+// ("web: N passed, N failed") and a screenshot of the page when one fails,
+// and logging in through the login form.
 // env: WARROOM_BIN, WARROOM_ARTIFACTS (screenshots), CHROMIUM.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,7 +34,11 @@ function freePort() {
 
 // A war room for one test file: init + demo, the password of every user
 // made with addUser, the CLI, the server, the browser and the steps.
-export async function warroom(prefix) {
+// opts.viewport: the page's size (default 1280 x 900); opts.consoleErrors:
+// the browser console's errors go to w.errors too (failed requests answered
+// 401, 404 or 422 are expected by the pages and left out), which is how a
+// Content-Security-Policy violation shows.
+export async function warroom(prefix, opts = {}) {
   assert(BIN && fs.existsSync(BIN), `WARROOM_BIN is not a built warroom binary: ${BIN}`);
   assert(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `warroom-web-${prefix}-`));
@@ -71,11 +76,17 @@ export async function warroom(prefix) {
       }
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Brussels' });
+      const viewport = opts.viewport || { width: 1280, height: 900 };
+      const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/Brussels' });
       w.page = await context.newPage();
       w.page.setDefaultTimeout(15000);
       w.errors = [];
-      w.page.on('pageerror', (e) => w.errors.push(e.message));
+      w.page.on('pageerror', (e) => w.errors.push(`page error: ${e.message}`));
+      if (opts.consoleErrors) {
+        w.page.on('console', (m) => {
+          if (m.type() === 'error' && !/status of (401|404|422)/.test(m.text())) w.errors.push(`console: ${m.text()}`);
+        });
+      }
       fs.mkdirSync(ARTIFACTS, { recursive: true });
     },
     async login(user) {
@@ -87,17 +98,23 @@ export async function warroom(prefix) {
       await page.locator('#login-submit').click();
       await page.locator('#logout').waitFor();
     },
-    screenshot(name) {
-      return w.page.screenshot({ path: path.join(ARTIFACTS, name) });
+    screenshot(name, shotOpts = {}) {
+      return w.page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: shotOpts.fullPage ?? false });
     },
     async step(name, fn) {
+      const t0 = Date.now();
       try {
         await fn();
         passed++;
-        console.log(`ok    ${name}`);
+        console.log(`ok    ${name} (${Date.now() - t0} ms)`);
       } catch (e) {
         failed++;
-        console.log(`FAIL  ${name}\n      ${e.message}`);
+        console.log(`FAIL  ${name}\n      ${String(e.message).split('\n').join('\n      ')}`);
+        if (w.page) {
+          const file = path.join(ARTIFACTS, `failure-${prefix}-${passed + failed}.png`);
+          await w.page.screenshot({ path: file, fullPage: true }).then(
+            () => console.log(`      screenshot: ${file}  url: ${w.page.url()}`), () => {});
+        }
         throw e;
       }
     },
