@@ -340,11 +340,13 @@ static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 		return;
 #if defined(__x86_64__)
 	if (sc->simd) {
-		unsigned char tail[16] = {0};
+		unsigned char tail[16];
 		const unsigned char *t = p + a;
 		uint32_t ip;
-		if (a + 16 > sc->blk_n) /* near the end of the input */
+		if (a + 16 > sc->blk_n) { /* near the end of the input: a padded copy */
+			memset(tail, 0, sizeof tail);
 			t = memcpy(tail, p + a, n);
+		}
 		if (ssse3_quad(t, (unsigned)n, &ip))
 			v4_check(sc, ip, a, b);
 		return;
