@@ -823,11 +823,13 @@ struct masks {
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-/* The kernels' constants are read from memory: set1 would be built again
- * with a broadcast in every block, since the calls of the loop clobber the
- * vector registers. Read through a volatile pointer, the values are
- * unknown to the compiler, which then cannot turn the loads back into
- * broadcasts. */
+/* The AVX2 and AVX-512 kernels read their constants from memory: set1
+ * would be built again with a broadcast in every block, since the calls of
+ * the loop clobber the vector registers. Read through a volatile pointer,
+ * the values are unknown to the compiler, which then cannot turn the loads
+ * back into broadcasts. (For SSE2, gcc loads set1 constants from memory by
+ * itself: going through this table there cost 3 M more instructions on
+ * the cachegrind sample.) */
 #define K64(c) {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, \
 		c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, \
 		c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c}
