@@ -104,16 +104,6 @@ long ioc_refang(const char *in, char *out, size_t outsz)
 	return (long)n;
 }
 
-static int all_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = lower((unsigned char)s[i]);
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return 0;
-	}
-	return 1;
-}
-
 /* Each byte's lower-case hex digit, 0 when it is not one. */
 #define HEX1(c)                                              \
 	((c) >= '0' && (c) <= '9'   ? (c)                     \
@@ -127,14 +117,16 @@ static const unsigned char hex_digit[256] = {
 	/* bytes from 0x80 on are no digits: 0 */
 };
 
-/* all_hex, writing the lower-cased digits to out as it goes. */
+/* Whether s[0..n) is all hex digits; with out, their lower-case spelling
+ * is written there as it goes. */
 static int hex_lower(const char *s, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = hex_digit[(unsigned char)s[i]];
 		if (!c)
 			return 0;
-		out[i] = (char)c;
+		if (out)
+			out[i] = (char)c;
 	}
 	return 1;
 }
@@ -160,7 +152,7 @@ enum ioc_type ioc_detect(const char *value)
 		return IOC_NONE;
 	if (strstr(s, "://"))
 		return IOC_URL;
-	if (hash_type(n) && all_hex(s, n))
+	if (hash_type(n) && hex_lower(s, n, NULL))
 		return hash_type(n);
 	struct ip_prefix p;
 	if (strchr(s, '/'))
@@ -358,7 +350,7 @@ int ioc_canonical(enum ioc_type *t, const char *value, char *out, size_t outsz,
 	case IOC_SHA256:
 		/* Checked and lower-cased in one pass when out has room. */
 		if (hash_type(n) != *t ||
-		    (n + 1 <= outsz ? !hex_lower(s, n, out) : !all_hex(s, n)))
+		    !hex_lower(s, n, n + 1 <= outsz ? out : NULL))
 			return wr_err_set(e, WR_EINVAL, "value", "is not a %s (%d hex digits)",
 					  ioc_type_name(*t),
 					  *t == IOC_MD5 ? 32 : *t == IOC_SHA1 ? 40 : 64);
