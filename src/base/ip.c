@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "base/hexdigit.h"
+
 /* The longest sensible input after trimming:
  * "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" is 49 characters. */
 #define IP_INPUT_MAX 64
@@ -136,14 +138,6 @@ static int fast_v4(const char *s, size_t n, unsigned char out[4])
 	return 1;
 }
 
-static int hex_value(unsigned char c)
-{
-	if (c - (unsigned)'0' < 10u)
-		return c - '0';
-	c |= 0x20;
-	return c - (unsigned)'a' < 6u ? c - 'a' + 10 : -1;
-}
-
 /* The common case of IPv6: groups of 1 to 4 hex digits separated by ':',
  * at most one "::", no IPv4 tail, no zone, no brackets (what inet_pton
  * takes of these, it reads the same way). 1 with out filled, or 0: then
@@ -163,7 +157,7 @@ static int fast_v6(const char *s, size_t n, unsigned char out[16])
 		size_t start = i;
 		unsigned v = 0;
 		int d;
-		while (i < n && i - start < 5 && (d = hex_value((unsigned char)s[i])) >= 0) {
+		while (i < n && i - start < 5 && (d = hex_digit_value((unsigned char)s[i])) >= 0) {
 			v = v * 16 + (unsigned)d;
 			i++;
 		}

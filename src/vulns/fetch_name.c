@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/hexdigit.h"
+
 static int name_ok(const char *s)
 {
 	if (!*s || !strcmp(s, ".") || !strcmp(s, ".."))
@@ -20,17 +22,6 @@ static int name_ok(const char *s)
 	return 1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..len) into out; -1 on a bad escape, a NUL or no room. */
 static int pct_decode(const char *s, size_t len, char *out, size_t n)
 {
@@ -38,8 +29,8 @@ static int pct_decode(const char *s, size_t len, char *out, size_t n)
 	for (size_t i = 0; i < len; i++) {
 		int c = (unsigned char)s[i];
 		if (c == '%') {
-			int h = i + 2 < len ? hexval(s[i + 1]) : -1;
-			int l = h >= 0 ? hexval(s[i + 2]) : -1;
+			int h = i + 2 < len ? hex_digit_value((unsigned char)s[i + 1]) : -1;
+			int l = h >= 0 ? hex_digit_value((unsigned char)s[i + 2]) : -1;
 			if (h < 0 || l < 0)
 				return -1;
 			c = h * 16 + l;

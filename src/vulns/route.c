@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/domain.h"
+#include "base/hexdigit.h"
 #include "store/db.h"
 
 struct entry {
@@ -82,8 +83,7 @@ static uint64_t hex64(const char *s)
 {
 	uint64_t v = 0;
 	for (int i = 0; i < 16; i++) {
-		char c = s[i];
-		v = v << 4 | (uint64_t)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+		v = v << 4 | (uint64_t)hex_digit_value((unsigned char)s[i]); /* s is ip_range_hex's */
 	}
 	return v;
 }
