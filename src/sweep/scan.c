@@ -841,6 +841,13 @@ static const unsigned char kconst[K_N][64] __attribute__((aligned(64))) = {
 	K64('/'),  K64('0' - 1), K64('9' + 1), K64('a' - 1), K64('z' + 1), K64('f' + 1)};
 static const unsigned char (*const volatile kconst_p)[64] = kconst;
 
+/* The AVX2 and AVX-512 loops also use BMI1, BMI2, LZCNT and POPCNT, which
+ * every processor with AVX2 has: without them gcc spells andn, bzhi and
+ * lzcnt with several instructions, or with moves through mask registers. */
+#define KERNEL_BITS "bmi,bmi2,lzcnt,popcnt"
+#define KERNEL_AVX2 "avx2," KERNEL_BITS
+#define KERNEL_AVX512 "avx512f,avx512bw," KERNEL_BITS
+
 /* SSE2 is part of x86-64; AVX2 is used when the processor has it. */
 static inline __attribute__((always_inline)) void masks64_sse2(const unsigned char *p,
 								struct masks *m)
@@ -872,7 +879,7 @@ static inline __attribute__((always_inline)) void masks64_sse2(const unsigned ch
 	*m = (struct masks){dg | lt | ds | dt, dt, co, at, nl, hx, dg, ds, lt, dg | al | dt | co, sl};
 }
 
-__attribute__((target("avx2"))) static inline __attribute__((always_inline)) void
+__attribute__((target(KERNEL_AVX2))) static inline __attribute__((always_inline)) void
 masks64_avx2(const unsigned char *p, struct masks *m)
 {
 	const unsigned char(*K)[64] = kconst_p;
@@ -909,7 +916,7 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 }
 
 /* AVX-512BW compares give the 64-bit masks directly, without movemask. */
-__attribute__((target("avx512f,avx512bw"))) static inline __attribute__((always_inline)) void
+__attribute__((target(KERNEL_AVX512))) static inline __attribute__((always_inline)) void
 masks64_avx512(const unsigned char *p, struct masks *m)
 {
 	const unsigned char(*K)[64] = kconst_p;
@@ -980,8 +987,10 @@ static scan_fn kernel_fn(enum scan_kernel k)
 {
 #if defined(__x86_64__)
 	__builtin_cpu_init();
-	int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-	int avx2 = __builtin_cpu_supports("avx2");
+	int bits = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+		   __builtin_cpu_supports("abm") && __builtin_cpu_supports("popcnt");
+	int avx2 = bits && __builtin_cpu_supports("avx2");
+	int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 	switch (k) {
 	case SCAN_KERNEL_AUTO:
 		return avx512 ? scan_avx512 : avx2 ? scan_avx2 : scan_sse2;
@@ -1131,25 +1140,51 @@ run_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const 
 	return e;
 }
 
+/* The colons of k followed by another colon, the next block's first byte
+ * included ("::" across two blocks). */
+static inline uint64_t colon_pairs(const struct masks *k, const struct masks *nx)
+{
+	return k->colon & (k->colon >> 1 | nx->colon << 63);
+}
+
 /* The IPv6 candidate around the ':' at base + d: the run of [0-9A-Za-z:.]
- * bytes, parsed when it has "::" or at least 6 colons ("12:34:56" is not
+ * bytes, measured with the masks of its block and the blocks around it,
+ * and parsed when it has "::" or at least 6 colons ("12:34:56" is not
  * worth parsing). Returns its end. */
-static inline __attribute__((always_inline)) size_t
+static __attribute__((noinline)) size_t
 v6_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const struct masks *k,
-      int d)
+      const struct around *ar, int d)
 {
 	uint64_t not_v6 = ~k->v6;
 	uint64_t below = not_v6 & bits_below(d);
 	uint64_t above = not_v6 & ~bits_below(d + 1);
+	uint64_t prev_not = ~ar->prev->v6, next_not = ~ar->next->v6;
 	size_t a, b, colons = 0;
-	int dbl = 0;
-	if (below && above) {
-		int x = 64 - __builtin_clzll(below), y = __builtin_ctzll(above);
+	uint64_t dbl = 0;
+	if ((below || prev_not) && (above || next_not)) {
+		/* The run ends within one block on either side. */
+		int x = below ? 64 - __builtin_clzll(below) : 0;
+		int y = above ? __builtin_ctzll(above) : 64;
 		uint64_t r = bits_from(x) & bits_below(y);
 		a = base + (size_t)x, b = base + (size_t)y;
 		colons = popcount64(k->colon & r);
-		dbl = (k->colon & (k->colon >> 1) & r) != 0;
+		dbl = colon_pairs(k, ar->next) & r;
+		if (!below) {
+			int pa = 64 - __builtin_clzll(prev_not);
+			r = bits_from(pa);
+			a = a + (size_t)pa - 64;
+			colons += popcount64(ar->prev->colon & r);
+			dbl |= colon_pairs(ar->prev, k) & r;
+		}
+		if (!above) {
+			int nb = __builtin_ctzll(next_not);
+			r = bits_below(nb);
+			b += (size_t)nb;
+			colons += popcount64(ar->next->colon & r);
+			dbl |= ar->next->colon & (ar->next->colon >> 1) & r;
+		}
 	} else {
+		/* A run longer than a block: byte by byte. */
 		a = base + (size_t)d, b = a + 1;
 		while (a > 0 && v6c[p[a - 1]])
 			a--;
@@ -1267,7 +1302,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 						url_done = e;
 				}
 				if (want_v6 && i >= v6_done)
-					v6_done = v6_at(sc, p, n, base, &k, d);
+					v6_done = v6_at(sc, p, n, base, &k, &ar, d);
 			} else if (i >= email_done) {
 				size_t e = email(sc, p, n, i, email_done);
 				if (e > i)
@@ -1284,13 +1319,13 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx512f,avx512bw"))) static void scan_avx512(struct scanner *sc,
+__attribute__((target(KERNEL_AVX512))) static void scan_avx512(struct scanner *sc,
 								  const unsigned char *p, size_t n)
 {
 	scan_loop(sc, p, n, masks64_avx512);
 }
 
-__attribute__((target("avx2"))) static void scan_avx2(struct scanner *sc, const unsigned char *p,
+__attribute__((target(KERNEL_AVX2))) static void scan_avx2(struct scanner *sc, const unsigned char *p,
 						       size_t n)
 {
 	scan_loop(sc, p, n, masks64_avx2);
