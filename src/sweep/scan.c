@@ -1209,11 +1209,21 @@ static inline uint64_t next5(uint64_t c)
 	return a | a >> 2 | c >> 5;
 }
 
-/* The colons worth a visit: those before "//" (URLs), and for IPv6 the
- * ones in "::" or first of three colons at most 5 bytes apart (an address
- * without "::" has seven; "12:34:56" and "\"key\":1" have no such three).
- * Near the end of the block, where the next colons may be in the next
- * one, every colon is kept. */
+/* Bits 59 to 63 when x has one of bits 0 to 4: a colon in the next block
+ * that may be 1 to 5 bytes after one of this block (a little more than
+ * that, as a filter may be). */
+static inline uint64_t spill5(uint64_t x)
+{
+	return (uint64_t) - (int64_t)((x & 31) != 0) << 59;
+}
+
+/* The colons worth a visit: those before "//" (URLs), and for IPv6 those
+ * in "::" or first of four colons each at most 5 bytes after the one
+ * before. An address without "::" has seven colons so spaced, or six
+ * before an IPv4 tail; "2024:10:00:07", "\"key\":1" and "1:52:05" have no
+ * four. Where a block edge cuts an address, four of its colons are on one
+ * side, or three on each: then the third has its fourth in the next
+ * block, which the spill of the first step sees. */
 static inline uint64_t colon_triggers(const struct masks *k, const struct masks *nx, int url,
 				      int v6)
 {
@@ -1221,8 +1231,9 @@ static inline uint64_t colon_triggers(const struct masks *k, const struct masks 
 	if (url)
 		t = c & ((k->slash >> 1) | (nx->slash << 63)) & ((k->slash >> 2) | (nx->slash << 62));
 	if (v6) {
-		uint64_t near = c & (next5(c) | ~0ull << 54); /* another colon 1 to 5 bytes on */
-		t |= (near & (next5(near) | ~0ull << 59)) | (c & ((c >> 1) | (nx->colon << 63)));
+		uint64_t s2 = c & (next5(c) | spill5(nx->colon)); /* a colon 1 to 5 bytes on */
+		uint64_t s3 = c & next5(s2), s4 = c & next5(s3);
+		t |= s4 | (c & ((c >> 1) | (nx->colon << 63)));
 	}
 	return t;
 }

@@ -401,6 +401,9 @@ static void test_block_boundaries(void **state)
 		{"notbad.com-cdn.net", ""},
 		{"outside:2a01:4f8::1", "1:2a01:4f8::1 "},
 		{"2a01:4f8:0:0:0:0:0:1/64", "1:2a01:4f8::1 "},
+		/* six colons, then IPv4: cut in the middle, neither block has
+		 * the four colons in a row that start a visit on their own */
+		{"2a01:4f8:0:0:0:0:0.0.0.1", "1:2a01:4f8::1 "},
 		{"2a01:4f8::1:ffff", ""},
 		{"0123456789ABCDEF0123456789abcdef", "1:0123456789abcdef0123456789abcdef "},
 		{"0123456789abcdef0123456789abcdef0", ""},
