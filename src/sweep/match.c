@@ -80,6 +80,9 @@ static void add_str(struct matcher *m, uint32_t i, uint64_t h)
 		m->tld_bits[tb / 64] |= 1ull << (tb % 64);
 		if (labels > m->max_labels)
 			m->max_labels = labels;
+	} else if (t == IOC_MD5 || t == IOC_SHA1 || t == IOC_SHA256) {
+		size_t bit = match_hex_bit(m, v);
+		m->hex_bits[bit / 64] |= 1ull << (bit % 64);
 	} else if (t == IOC_URL) {
 		if (n > m->max_url)
 			m->max_url = n;
@@ -243,12 +246,18 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 		ubits *= 2;
 	m->url_bits = calloc(ubits / 64, sizeof *m->url_bits);
 	m->url_shift = 64u - (unsigned)__builtin_ctzll(ubits);
+	size_t nhex = m->counts[IOC_MD5] + m->counts[IOC_SHA1] + m->counts[IOC_SHA256];
+	size_t hbits = 1u << 16;
+	while (hbits < nhex * 16 && hbits < (1u << 24))
+		hbits *= 2;
+	m->hex_bits = calloc(hbits / 64, sizeof *m->hex_bits);
+	m->hex_shift = 64u - (unsigned)__builtin_ctzll(hbits);
 	m->v4_bits = calloc((1u << 20) / 64, sizeof *m->v4_bits);
 	m->v4 = malloc((nv4 ? nv4 : 1) * sizeof *m->v4);
 	m->v4s = malloc((nv4s ? nv4s : 1) * sizeof *m->v4s);
 	m->v6 = malloc((nv6 ? nv6 : 1) * sizeof *m->v6);
 	m->v6_bits = calloc(MATCH_V6_BITS / 64, sizeof *m->v6_bits);
-	if (!m->tab || !m->dom_bits || !m->url_bits || !m->v4_bits || !m->v4 || !m->v4s ||
+	if (!m->tab || !m->dom_bits || !m->url_bits || !m->hex_bits || !m->v4_bits || !m->v4 || !m->v4s ||
 	    !m->v6 || !m->v6_bits) {
 		free(ips);
 		return fail(m, e);
@@ -291,6 +300,7 @@ void matcher_free(struct matcher *m)
 	free(m->tab);
 	free(m->dom_bits);
 	free(m->url_bits);
+	free(m->hex_bits);
 	free(m->v4_dir);
 	free(m->v4_bits);
 	free(m->v4);

@@ -53,6 +53,8 @@ struct matcher {
 	unsigned dom_shift; /* bit index = hash >> dom_shift */
 	int max_labels;     /* most labels of a domain/hostname indicator */
 	uint64_t tld_bits[MATCH_TLD_BITS / 64]; /* their last labels (match_tld_bit) */
+	uint64_t *hex_bits; /* bitmap of the first 8 digits of hash indicators (match_hex_bit) */
+	unsigned hex_shift;
 	size_t max_url;     /* longest url indicator */
 	uint64_t *url_bits; /* bitmap of "scheme://host" of url indicators (match_label hash) */
 	unsigned url_shift;
@@ -165,6 +167,16 @@ static inline int match_tld_has(const struct matcher *m, uint64_t l)
 {
 	unsigned b = match_tld_bit(l);
 	return (int)(m->tld_bits[b / 64] >> (b % 64) & 1);
+}
+
+/* The bit of the hex digits s[0..32+) (a hash in a log, any case) in the
+ * hash filter: from their first 8 digits, lowered with | 0x20 (exact for
+ * hex digits), so that most hashes in a log cost one load, not a hash of
+ * every digit. */
+static inline size_t match_hex_bit(const struct matcher *m, const unsigned char *s)
+{
+	return (size_t)(((match_load8(s) | 0x2020202020202020ull) * 0x9e3779b97f4a7c15ull) >>
+			m->hex_shift);
 }
 
 /* The end of "scheme://host[:port]" in a canonical URL u[0..n). */

@@ -663,6 +663,9 @@ static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_
 	size_t n = b - a;
 	if (n != 32 && n != 40 && n != 64)
 		return;
+	size_t bit = match_hex_bit(sc->m, p + a);
+	if (!(sc->m->hex_bits[bit / 64] >> (bit % 64) & 1))
+		return;
 	for (size_t i = a; i < b; i++)
 		if (!hexv[p[i]])
 			return;
