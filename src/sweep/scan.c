@@ -10,6 +10,9 @@
 #include "sweep/ssse3.h"
 
 #include <pthread.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -712,12 +715,31 @@ static void run(struct scanner *sc, const unsigned char *p, size_t s, size_t e, 
 
 /* ------------------------------------------------------------------ URL, email */
 
-static int ci4(const unsigned char *p, const char *w)
+/* p[0..4) is "http" in any case (| 0x20 lowers exactly these letters). */
+static int is_http(const unsigned char *p)
 {
-	for (int i = 0; i < 4; i++)
-		if (match_lower(p[i]) != (unsigned char)w[i])
-			return 0;
-	return 1;
+	uint32_t w;
+	memcpy(&w, p, 4);
+	return (w | 0x20202020u) == ('h' | 't' << 8 | 't' << 16 | (uint32_t)'p' << 24);
+}
+
+/* The first '/', '?' or '#' in p[i..b) (where a URL's host ends), or b. */
+static size_t host_end(const unsigned char *p, size_t i, size_t b)
+{
+#if defined(__x86_64__)
+	for (; i + 16 <= b; i += 16) { /* SSE2, part of x86-64 */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
+						      _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))),
+					 _mm_cmpeq_epi8(v, _mm_set1_epi8('#')));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	while (i < b && p[i] != '/' && p[i] != '?' && p[i] != '#')
+		i++;
+	return i;
 }
 
 static int alnum(unsigned char c)
@@ -730,9 +752,9 @@ static size_t url(struct scanner *sc, const unsigned char *p, size_t n, size_t i
 {
 	size_t a;
 	/* No line end can be inside "http(s)": no need to know where the line starts. */
-	if (i >= 5 && match_lower(p[i - 1]) == 's' && ci4(p + i - 5, "http"))
+	if (i >= 5 && match_lower(p[i - 1]) == 's' && is_http(p + i - 5))
 		a = i - 5;
-	else if (i >= 4 && ci4(p + i - 4, "http"))
+	else if (i >= 4 && is_http(p + i - 4))
 		a = i - 4;
 	else
 		return i;
@@ -749,9 +771,7 @@ static size_t url(struct scanner *sc, const unsigned char *p, size_t n, size_t i
 	if (len > max || len > IOC_VALUE_MAX + 4)
 		return b;
 	size_t k = 0, sl = i - a;
-	size_t he = i + 3;
-	while (he < b && p[he] != '/' && p[he] != '?' && p[he] != '#')
-		he++;
+	size_t he = host_end(p, i + 3, b);
 	size_t hl = he - (i + 3);
 	if (sl == 4 && hl > 3 && !memcmp(p + he - 3, ":80", 3))
 		hl -= 3;
@@ -824,7 +844,6 @@ struct masks {
 };
 
 #if defined(__x86_64__)
-#include <immintrin.h>
 
 /* The AVX2 and AVX-512 kernels read their constants from memory: set1
  * would be built again with a broadcast in every block, since the calls of

@@ -297,6 +297,20 @@ static void test_urls(void **state)
 	EXPECT(iocs, "https://1.2.3.4:8443/x/alpha https://1.2.3.4:8443/X\n", "");
 	EXPECT(iocs, "http://evil.example/gate.php?id=1a xhttp://evil.example/gate.php?id=1A\n",
 	       "");
+	/* Hosts longer than the 16 bytes searched at a time for their end
+	 * ('/', '?' or '#'): only the scheme and host are lowered. */
+	const char *longer = "https://cdn-77.downloads.updates.example/Setup.exe\n"
+			     "http://a-rather-long-host-name.example?Q=1\n"
+			     "http://0123456789abcdef.example#TopOfPage\n";
+	EXPECT(longer, "GET HTTPS://CDN-77.Downloads.Updates.Example:443/Setup.exe\n",
+	       "1:https://cdn-77.downloads.updates.example/Setup.exe ");
+	EXPECT(longer, "<a href=\"HTTP://A-Rather-Long-Host-Name.Example?Q=1\">\n",
+	       "1:http://a-rather-long-host-name.example?Q=1 ");
+	EXPECT(longer, "see http://0123456789ABCDEF.example#TopOfPage\n",
+	       "1:http://0123456789abcdef.example#TopOfPage ");
+	EXPECT(longer, "http://a-rather-long-host-name.example?q=1 "
+		       "http://0123456789abcdef.example#topOfPage\n",
+	       "");
 }
 
 static void test_emails(void **state)
