@@ -328,33 +328,27 @@ static inline int octet(const unsigned char *q, unsigned s, unsigned e, unsigned
 	return (l - 1u < 3u) & (x <= 255) & !((l > 1) & (q[s] == '0'));
 }
 
+/* p[*a..*b) stripped of the dots at both ends: its length when a dotted
+ * quad may fit (7 to 15 bytes), else 0. */
+static inline size_t quad_strip(const unsigned char *p, size_t *a, size_t *b)
+{
+	while (*a < *b && p[*a] == '.')
+		++*a;
+	while (*b > *a && p[*b - 1] == '.')
+		--*b;
+	size_t n = *b - *a;
+	return n >= 7 && n <= 15 ? n : 0;
+}
+
 /* p[a..b) holds only digits and dots: four decimal octets without leading
  * zeros once the dots at both ends are stripped. The dots are found 8
  * bytes at a time and the octets computed without a branch per digit
  * (octet lengths vary at random: a loop mispredicts at each). */
 static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
 {
-	while (a < b && p[a] == '.')
-		a++;
-	while (b > a && p[b - 1] == '.')
-		b--;
-	size_t n = b - a;
-	if (n < 7 || n > 15)
+	size_t n = quad_strip(p, &a, &b);
+	if (!n)
 		return;
-#if defined(__x86_64__)
-	if (sc->simd) {
-		unsigned char tail[16];
-		const unsigned char *t = p + a;
-		uint32_t ip;
-		if (a + 16 > sc->blk_n) { /* near the end of the input: a padded copy */
-			memset(tail, 0, sizeof tail);
-			t = memcpy(tail, p + a, n);
-		}
-		if (ssse3_quad(t, (unsigned)n, &ip))
-			v4_check(sc, ip, a, b);
-		return;
-	}
-#endif
 	unsigned char q[2 + 16]; /* "00" then the token, zero bytes after it */
 	memset(q, 0, sizeof q);
 	q[0] = q[1] = '0';
@@ -380,6 +374,38 @@ static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 		 octet(q, 3 + d2, 2 + d3, &v2) & octet(q, 3 + d3, 2 + (unsigned)n, &v3);
 	if (ok)
 		v4_check(sc, v0 << 24 | v1 << 16 | v2 << 8 | v3, a, b);
+}
+
+#if defined(__x86_64__)
+/* try_v4 with the SSSE3 parser (the AVX2 and AVX-512 loops). */
+__attribute__((target("ssse3"))) static void try_v4_ssse3(struct scanner *sc, const unsigned char *p,
+							size_t a, size_t b)
+{
+	size_t n = quad_strip(p, &a, &b);
+	if (!n)
+		return;
+	unsigned char tail[16];
+	const unsigned char *t = p + a;
+	uint32_t ip;
+	if (a + 16 > sc->blk_n) { /* near the end of the input: a padded copy */
+		memset(tail, 0, sizeof tail);
+		t = memcpy(tail, p + a, n);
+	}
+	if (ssse3_quad(t, (unsigned)n, &ip))
+		v4_check(sc, ip, a, b);
+}
+#endif
+
+/* The dotted quad in p[a..b), with the parser of this processor. */
+static void quad_at(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
+{
+#if defined(__x86_64__)
+	if (sc->simd) {
+		try_v4_ssse3(sc, p, a, b);
+		return;
+	}
+#endif
+	try_v4(sc, p, a, b);
 }
 
 /* ------------------------------------------------------------------ IPv6 */
@@ -686,7 +712,7 @@ static void run(struct scanner *sc, const unsigned char *p, size_t s, size_t e, 
 	 * version numbers are not parsed. */
 	if (dots >= 3 && (acc & C_DIG) && m->has_v4) {
 		if (!(acc & (C_ALPHA | C_DASH))) {
-			try_v4(sc, p, s, e);
+			quad_at(sc, p, s, e);
 		} else if (acc & C_DASH) {
 			/* '-' may border an address ("a-10.1.2.3"), a letter may not. */
 			for (size_t a = s; a < e;) {
@@ -695,7 +721,7 @@ static void run(struct scanner *sc, const unsigned char *p, size_t s, size_t e, 
 				while (b < e && p[b] != '-')
 					only &= (cls[p[b]] & (C_DIG | C_DOT)) != 0, b++;
 				if (only && b > a)
-					try_v4(sc, p, a, b);
+					quad_at(sc, p, a, b);
 				a = b + 1;
 			}
 		}
