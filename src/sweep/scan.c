@@ -1344,9 +1344,9 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 			int d = __builtin_ctzll(t);
 			t &= t - 1;
 			size_t i = base + (size_t)d;
-			unsigned char c = p[i];
 			sc->bit = d;
-			if (c == '.' || (hexl >> d & 1)) {
+			/* The byte's kind from the masks: no load of it to wait for. */
+			if ((k.dot | hexl) >> d & 1) {
 				if (i >= done) {
 					done = run_at(sc, p, n, base, &k, &ar, d);
 					if (done >= base + 64)
@@ -1354,7 +1354,7 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 					else
 						t &= ~(k.dot & ((1ull << (done - base)) - 1));
 				}
-			} else if (c == ':') {
+			} else if (k.colon >> d & 1) {
 				if (m->has_url && i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/') {
 					size_t e = url(sc, p, n, i, url_done);
 					if (e > i)
