@@ -50,16 +50,23 @@ static int fail(struct matcher *m, struct wr_err *e)
 	return wr_err_set(e, WR_ENOMEM, NULL, "out of memory building the indicator tables");
 }
 
-static uint64_t str_hash(const struct matcher *m, uint32_t i)
+/* The table key of string indicator i; for a domain or host name, the
+ * hash of the domain filter too in *raw (match_dom_raw). */
+static uint64_t str_hash(const struct matcher *m, uint32_t i, uint64_t *raw)
 {
 	size_t n;
 	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
 	enum ioc_type t = ioc_set_type(m->set, i);
-	return t == IOC_DOMAIN || t == IOC_HOSTNAME ? match_dom_hash(v, n) : match_hash(v, n);
+	*raw = 0;
+	if (t != IOC_DOMAIN && t != IOC_HOSTNAME)
+		return match_hash(v, n);
+	*raw = match_dom_raw(v, n);
+	return match_final(*raw);
 }
 
-/* Puts string indicator i, whose hash is h, in the tables. */
-static void add_str(struct matcher *m, uint32_t i, uint64_t h)
+/* Puts string indicator i, whose hashes are h and raw (str_hash), in the
+ * tables. */
+static void add_str(struct matcher *m, uint32_t i, uint64_t h, uint64_t raw)
 {
 	size_t n;
 	const unsigned char *v = (const unsigned char *)ioc_set_value(m->set, i, &n);
@@ -70,7 +77,7 @@ static void add_str(struct matcher *m, uint32_t i, uint64_t h)
 	m->tab[k].tag = (uint32_t)(h >> 32);
 	m->tab[k].id = i + 1;
 	if (t == IOC_DOMAIN || t == IOC_HOSTNAME) {
-		size_t bit = h >> m->dom_shift;
+		size_t bit = raw >> m->dom_shift;
 		m->dom_bits[bit / 64] |= 1ull << (bit % 64);
 		int labels = 1;
 		size_t last = 0; /* the start of the last label */
@@ -101,23 +108,24 @@ static void add_strs(struct matcher *m)
 {
 	struct {
 		uint32_t i;
-		uint64_t h;
+		uint64_t h, raw;
 	} ring[STR_AHEAD];
 	size_t n = ioc_set_count(m->set), queued = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (!is_str_type(ioc_set_type(m->set, i)))
 			continue;
-		uint64_t h = str_hash(m, i);
+		uint64_t raw, h = str_hash(m, i, &raw);
 		__builtin_prefetch(&m->tab[h & m->tab_mask], 1);
 		size_t r = queued++ % STR_AHEAD;
 		if (queued > STR_AHEAD)
-			add_str(m, ring[r].i, ring[r].h);
+			add_str(m, ring[r].i, ring[r].h, ring[r].raw);
 		ring[r].i = i;
 		ring[r].h = h;
+		ring[r].raw = raw;
 	}
 	size_t first = queued > STR_AHEAD ? queued - STR_AHEAD : 0;
 	for (size_t q = first; q < queued; q++)
-		add_str(m, ring[q % STR_AHEAD].i, ring[q % STR_AHEAD].h);
+		add_str(m, ring[q % STR_AHEAD].i, ring[q % STR_AHEAD].h, ring[q % STR_AHEAD].raw);
 }
 
 /* An IP indicator parsed once (the value is text in the set), kept until

@@ -50,7 +50,7 @@ struct matcher {
 	struct str_slot *tab;
 	size_t tab_mask;
 	uint64_t *dom_bits; /* bitmap of domain and hostname hashes */
-	unsigned dom_shift; /* bit index = hash >> dom_shift */
+	unsigned dom_shift; /* bit index = match_dom_raw hash >> dom_shift */
 	int max_labels;     /* most labels of a domain/hostname indicator */
 	uint64_t tld_bits[MATCH_TLD_BITS / 64]; /* their last labels (match_tld_bit) */
 	uint64_t *hex_bits; /* bitmap of the first 8 digits of hash indicators (match_hex_bit) */
@@ -145,8 +145,11 @@ static inline uint64_t match_dom_step(uint64_t h, uint64_t label)
 {
 	return (h ^ label) * 0x9e3779b97f4a7c15ull + 0x165667b19e3779f9ull;
 }
-/* The hash of the domain s[0..n) (match_final applied). */
-static inline uint64_t match_dom_hash(const unsigned char *s, size_t n)
+/* The hash of the domain s[0..n) before match_final: its top bits are the
+ * bit of the domain filter (a multiply's top bits depend on all of its
+ * input), so that a suffix in a log is filtered without the two multiplies
+ * of match_final on the way. */
+static inline uint64_t match_dom_raw(const unsigned char *s, size_t n)
 {
 	uint64_t h = MATCH_SEED;
 	size_t b = n;
@@ -155,7 +158,12 @@ static inline uint64_t match_dom_hash(const unsigned char *s, size_t n)
 			h = match_dom_step(h, match_label(s, j + 1, b));
 			b = j;
 		}
-	return match_final(match_dom_step(h, match_label(s, 0, b)));
+	return match_dom_step(h, match_label(s, 0, b));
+}
+/* The hash of the domain s[0..n) (match_final applied): its table key. */
+static inline uint64_t match_dom_hash(const unsigned char *s, size_t n)
+{
+	return match_final(match_dom_raw(s, n));
 }
 
 /* The bit of label hash l (match_label) in the top-level label filter. */

@@ -619,15 +619,15 @@ static void try_v6(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 /* ------------------------------------------------------------------ names */
 
 /* The suffix p[a..b) of the token p[ts..te) (whole: the token itself),
- * hash h: queued with its table slot prefetched when its bit is set. */
+ * hash h (match_dom_raw): queued with its table slot prefetched when its bit is set. */
 static inline void dom_check(struct scanner *sc, uint64_t h, size_t a, size_t b, size_t ts,
 			     size_t te, int whole)
 {
 	const struct matcher *m = sc->m;
-	uint64_t f = match_final(h);
-	size_t bit = f >> m->dom_shift;
+	size_t bit = h >> m->dom_shift;
 	if (!(m->dom_bits[bit / 64] >> (bit % 64) & 1))
 		return;
+	uint64_t f = match_final(h);
 	__builtin_prefetch(&m->tab[f & m->tab_mask]);
 	struct scan_pend *e = pend_add(sc, PEND_DOM, f, a, b);
 	e->ts = ts, e->te = te, e->whole = whole;
