@@ -125,12 +125,13 @@ static inline uint64_t match_load8(const unsigned char *p)
 /* The hash of the label p[a..b) (also of the "scheme://host" of a URL for
  * the URL filter); p[b-8..b) is read when b >= 8, so p must start the
  * buffer. */
+#define MATCH_LABEL_MUL 0x9e3779b97f4a7c15ull /* top bits of the product: from all of the word */
 static inline uint64_t match_label(const unsigned char *p, size_t a, size_t b)
 {
 	uint64_t h = ((uint64_t)(b - a) + 1) * 0xc2b2ae3d27d4eb4full;
 	size_t i = a;
 	for (; b - i > 8; i += 8)
-		h = (h ^ (match_load8(p + i) | 0x2020202020202020ull)) * 0x100000001b3ull;
+		h = (h ^ (match_load8(p + i) | 0x2020202020202020ull)) * MATCH_LABEL_MUL;
 	size_t r = b - i; /* 0 to 8 bytes left */
 	uint64_t w = 0;
 	if (r && b >= 8) {
@@ -139,7 +140,7 @@ static inline uint64_t match_label(const unsigned char *p, size_t a, size_t b)
 		for (size_t k = 0; k < r; k++)
 			w |= (uint64_t)p[i + k] << (8 * k);
 	}
-	return (h ^ (w | 0x2020202020202020ull)) * 0x100000001b3ull;
+	return (h ^ (w | 0x2020202020202020ull)) * MATCH_LABEL_MUL;
 }
 static inline uint64_t match_dom_step(uint64_t h, uint64_t label)
 {
@@ -166,10 +167,11 @@ static inline uint64_t match_dom_hash(const unsigned char *s, size_t n)
 	return match_final(match_dom_raw(s, n));
 }
 
-/* The bit of label hash l (match_label) in the top-level label filter. */
+/* The bit of label hash l (match_label) in the top-level label filter:
+ * its top bits, with no multiply more on the way to the filter. */
 static inline unsigned match_tld_bit(uint64_t l)
 {
-	return (unsigned)((l * 0x9e3779b97f4a7c15ull) >> 52);
+	return (unsigned)(l >> 52);
 }
 static inline int match_tld_has(const struct matcher *m, uint64_t l)
 {
