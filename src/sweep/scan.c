@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 #include <stdlib.h>
@@ -1030,13 +1031,23 @@ static void scan_avx2(struct scanner *sc, const unsigned char *p, size_t n);
 static void scan_sse2(struct scanner *sc, const unsigned char *p, size_t n);
 #endif
 
+#if defined(__x86_64__)
+/* LZCNT (CPUID 0x80000001, ECX bit 5): clang's __builtin_cpu_supports has
+ * no name for it. */
+static int has_lzcnt(void)
+{
+	unsigned a, b, c, d;
+	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c >> 5 & 1);
+}
+#endif
+
 /* The loop for kernel k on this processor, NULL when it lacks it. */
 static scan_fn kernel_fn(enum scan_kernel k)
 {
 #if defined(__x86_64__)
 	__builtin_cpu_init();
 	int bits = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-		   __builtin_cpu_supports("abm") && __builtin_cpu_supports("popcnt");
+		   __builtin_cpu_supports("popcnt") && has_lzcnt();
 	int avx2 = bits && __builtin_cpu_supports("avx2");
 	int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 	switch (k) {
