@@ -1193,9 +1193,15 @@ run_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const 
 		if (acc & (C_HEXA | C_US))
 			acc |= C_ALPHA;
 	}
-	/* Timestamps and version numbers ("0.043049", "537.36"): nothing to find. */
-	if (dots >= 3 || (acc & (C_ALPHA | C_DASH)) || e - s >= 32)
-		run(sc, p, s, e, acc, dots);
+	if (!(acc & (C_ALPHA | C_DASH)) && e - s < 32) {
+		/* Digits and dots: a dotted quad at most (most addresses in
+		 * a log), without the rest of run(). Timestamps and version
+		 * numbers ("0.043049", "537.36") have too few dots. */
+		if (dots >= 3 && (acc & C_DIG) && sc->m->has_v4)
+			quad_at(sc, p, s, e);
+		return e;
+	}
+	run(sc, p, s, e, acc, dots);
 	return e;
 }
 
