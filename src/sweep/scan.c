@@ -398,7 +398,7 @@ __attribute__((target("ssse3"))) static void try_v4_ssse3(struct scanner *sc, co
 #endif
 
 /* The dotted quad in p[a..b), with the parser of this processor. */
-static void quad_at(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
+static inline __attribute__((always_inline)) void quad_at(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
 {
 #if defined(__x86_64__)
 	if (sc->simd) {
