@@ -1282,25 +1282,26 @@ static inline uint64_t spill5(uint64_t x)
 	return (uint64_t) - (int64_t)((x & 31) != 0) << 59;
 }
 
-/* The colons worth a visit: those before "//" (URLs), and for IPv6 those
- * in "::" or first of four colons each at most 5 bytes after the one
- * before. An address without "::" has seven colons so spaced, or six
- * before an IPv4 tail; "2024:10:00:07", "\"key\":1" and "1:52:05" have no
- * four. Where a block edge cuts an address, four of its colons are on one
- * side, or three on each: then the third has its fourth in the next
- * block, which the spill of the first step sees. */
-static inline uint64_t colon_triggers(const struct masks *k, const struct masks *nx, int url,
-				      int v6)
+/* The colons before "//": where a URL may start. */
+static inline uint64_t url_colons(const struct masks *k, const struct masks *nx)
 {
-	uint64_t c = k->colon, t = 0;
-	if (url)
-		t = c & ((k->slash >> 1) | (nx->slash << 63)) & ((k->slash >> 2) | (nx->slash << 62));
-	if (v6) {
-		uint64_t s2 = c & (next5(c) | spill5(nx->colon)); /* a colon 1 to 5 bytes on */
-		uint64_t s3 = c & next5(s2), s4 = c & next5(s3);
-		t |= s4 | (c & ((c >> 1) | (nx->colon << 63)));
-	}
-	return t;
+	return k->colon & ((k->slash >> 1) | (nx->slash << 63)) &
+	       ((k->slash >> 2) | (nx->slash << 62));
+}
+
+/* The colons worth an IPv6 visit: those in "::" or first of four colons
+ * each at most 5 bytes after the one before. An address without "::" has
+ * seven colons so spaced, or six before an IPv4 tail; "2024:10:00:07",
+ * "\"key\":1" and "1:52:05" have no four. Where a block edge cuts an
+ * address, four of its colons are on one side, or three on each: then the
+ * third has its fourth in the next block, which the spill of the first
+ * step sees. */
+static inline uint64_t v6_colons(const struct masks *k, const struct masks *nx)
+{
+	uint64_t c = k->colon;
+	uint64_t s2 = c & (next5(c) | spill5(nx->colon)); /* a colon 1 to 5 bytes on */
+	uint64_t s3 = c & next5(s2), s4 = c & next5(s3);
+	return s4 | (c & ((c >> 1) | (nx->colon << 63)));
 }
 
 /* The masks of the block at base (bytes past n are spaces: in no token). */
@@ -1343,9 +1344,14 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 		const struct masks k = *cur;
 		sc->line_base = lines;
 		sc->nl_bits = k.nl;
-		uint64_t t = k.at;
-		if (k.colon && (want_v6 || m->has_url))
-			t |= colon_triggers(&k, next, m->has_url, want_v6);
+		uint64_t t = k.at, urlt = 0, v6t = 0;
+		if (k.colon) {
+			if (m->has_url)
+				urlt = url_colons(&k, next);
+			if (want_v6)
+				v6t = v6_colons(&k, next);
+			t |= urlt | v6t;
+		}
 		uint64_t hexl = 0;
 		if (want_run) {
 			t |= k.dot;
@@ -1372,12 +1378,12 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 						t &= ~(k.dot & ((1ull << (done - base)) - 1));
 				}
 			} else if (k.colon >> d & 1) {
-				if (m->has_url && i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/') {
+				if (urlt >> d & 1) {
 					size_t e = url(sc, p, n, i, url_done);
 					if (e > i)
 						url_done = e;
 				}
-				if (want_v6 && i >= v6_done)
+				if ((v6t >> d & 1) && i >= v6_done)
 					v6_done = v6_at(sc, p, n, base, &k, &ar, d);
 			} else if (i >= email_done) {
 				size_t e = email(sc, p, n, i, email_done);
