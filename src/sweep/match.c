@@ -265,8 +265,8 @@ int matcher_new(const struct ioc_set *s, struct matcher **out, struct wr_err *e)
 	m->v4s = malloc((nv4s ? nv4s : 1) * sizeof *m->v4s);
 	m->v6 = malloc((nv6 ? nv6 : 1) * sizeof *m->v6);
 	m->v6_bits = calloc(MATCH_V6_BITS / 64, sizeof *m->v6_bits);
-	if (!m->tab || !m->dom_bits || !m->url_bits || !m->hex_bits || !m->v4_bits || !m->v4 || !m->v4s ||
-	    !m->v6 || !m->v6_bits) {
+	if (!m->tab || !m->dom_bits || !m->url_bits || !m->hex_bits || !m->v4_bits || !m->v4 ||
+	    !m->v4s || !m->v6 || !m->v6_bits) {
 		free(ips);
 		return fail(m, e);
 	}

@@ -125,7 +125,9 @@ static inline uint64_t match_load8(const unsigned char *p)
 /* The hash of the label p[a..b) (also of the "scheme://host" of a URL for
  * the URL filter); p[b-8..b) is read when b >= 8, so p must start the
  * buffer. */
-#define MATCH_LABEL_MUL 0x9e3779b97f4a7c15ull /* top bits of the product: from all of the word */
+/* The top bits of a product by this odd constant depend on every bit of
+ * the word: the top-level label filter takes them as they are. */
+#define MATCH_LABEL_MUL 0x9e3779b97f4a7c15ull
 static inline uint64_t match_label(const unsigned char *p, size_t a, size_t b)
 {
 	uint64_t h = ((uint64_t)(b - a) + 1) * 0xc2b2ae3d27d4eb4full;

@@ -379,8 +379,9 @@ static void try_v4(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 
 #if defined(__x86_64__)
 /* try_v4 with the SSSE3 parser (the AVX2 and AVX-512 loops). */
-__attribute__((target("ssse3"))) static void try_v4_ssse3(struct scanner *sc, const unsigned char *p,
-							size_t a, size_t b)
+__attribute__((target("ssse3"))) static void try_v4_ssse3(struct scanner *sc,
+							const unsigned char *p, size_t a,
+							size_t b)
 {
 	size_t n = quad_strip(p, &a, &b);
 	if (!n)
@@ -398,7 +399,9 @@ __attribute__((target("ssse3"))) static void try_v4_ssse3(struct scanner *sc, co
 #endif
 
 /* The dotted quad in p[a..b), with the parser of this processor. */
-static inline __attribute__((always_inline)) void quad_at(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
+static inline __attribute__((always_inline)) void quad_at(struct scanner *sc,
+							   const unsigned char *p, size_t a,
+							   size_t b)
 {
 #if defined(__x86_64__)
 	if (sc->simd) {
@@ -620,7 +623,8 @@ static void try_v6(struct scanner *sc, const unsigned char *p, size_t a, size_t 
 /* ------------------------------------------------------------------ names */
 
 /* The suffix p[a..b) of the token p[ts..te) (whole: the token itself),
- * hash h (match_dom_raw): queued with its table slot prefetched when its bit is set. */
+ * hash h (match_dom_raw): queued with its table slot prefetched when its
+ * bit is set. */
 static inline void dom_check(struct scanner *sc, uint64_t h, size_t a, size_t b, size_t ts,
 			     size_t te, int whole)
 {
@@ -871,7 +875,6 @@ struct masks {
 };
 
 #if defined(__x86_64__)
-
 /* The AVX2 and AVX-512 kernels read their constants from memory: set1
  * would be built again with a broadcast in every block, since the calls of
  * the loop clobber the vector registers. Read through a volatile pointer,
@@ -1215,7 +1218,8 @@ static inline uint64_t colon_pairs(const struct masks *k, const struct masks *nx
 /* The IPv6 candidate around the ':' at base + d: the run of [0-9A-Za-z:.]
  * bytes, measured with the masks of its block and the blocks around it,
  * and parsed when it has "::" or at least 6 colons ("12:34:56" is not
- * worth parsing). Returns its end. */
+ * worth parsing). Returns its end. Out of line: few colons come here, and
+ * inlined, its registers slowed the whole loop. */
 static __attribute__((noinline)) size_t
 v6_at(struct scanner *sc, const unsigned char *p, size_t n, size_t base, const struct masks *k,
       const struct around *ar, int d)
@@ -1401,14 +1405,14 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 }
 
 #if defined(__x86_64__)
-__attribute__((target(KERNEL_AVX512))) static void scan_avx512(struct scanner *sc,
-								  const unsigned char *p, size_t n)
+__attribute__((target(KERNEL_AVX512))) static void
+scan_avx512(struct scanner *sc, const unsigned char *p, size_t n)
 {
 	scan_loop(sc, p, n, masks64_avx512);
 }
 
-__attribute__((target(KERNEL_AVX2))) static void scan_avx2(struct scanner *sc, const unsigned char *p,
-						       size_t n)
+__attribute__((target(KERNEL_AVX2))) static void scan_avx2(struct scanner *sc,
+							    const unsigned char *p, size_t n)
 {
 	scan_loop(sc, p, n, masks64_avx2);
 }
