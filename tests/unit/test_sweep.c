@@ -414,6 +414,7 @@ static void test_block_boundaries(void **state)
 		 "1:bad.com "},
 		{"notbad.com-cdn.net", ""},
 		{"outside:2a01:4f8::1", "1:2a01:4f8::1 "},
+		{"if_name_2a01:4f8::1", "1:2a01:4f8::1 "}, /* '_' ends an IPv6 run */
 		{"2a01:4f8:0:0:0:0:0:1/64", "1:2a01:4f8::1 "},
 		/* six colons, then IPv4: cut in the middle, neither block has
 		 * the four colons in a row that start a visit on their own */
