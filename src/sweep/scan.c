@@ -902,7 +902,7 @@ static const unsigned char (*const volatile kconst_p)[64] = kconst;
 
 /* SSE2 is part of x86-64; AVX2 is used when the processor has it. */
 static inline __attribute__((always_inline)) void masks64_sse2(const unsigned char *p,
-								struct masks *m)
+								struct masks *m, int want_at)
 {
 	uint64_t dt = 0, co = 0, at = 0, nl = 0, hx = 0, dg = 0, ds = 0, lt = 0, al = 0, sl = 0;
 	for (int k = 0; k < 4; k++) {
@@ -923,7 +923,9 @@ static inline __attribute__((always_inline)) void masks64_sse2(const unsigned ch
 		ds |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))) << sh;
 		dt |= (uint64_t)(unsigned)_mm_movemask_epi8(dot) << sh;
 		co |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))) << sh;
-		at |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))) << sh;
+		if (want_at)
+			at |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')))
+			      << sh;
 		nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << sh;
 		hx |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(digit, hexa)) << sh;
 		sl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('/'))) << sh;
@@ -932,7 +934,7 @@ static inline __attribute__((always_inline)) void masks64_sse2(const unsigned ch
 }
 
 __attribute__((target(KERNEL_AVX2))) static inline __attribute__((always_inline)) void
-masks64_avx2(const unsigned char *p, struct masks *m)
+masks64_avx2(const unsigned char *p, struct masks *m, int want_at)
 {
 	const unsigned char(*K)[64] = kconst_p;
 #define KV(i) _mm256_load_si256((const __m256i *)(const void *)K[i])
@@ -953,7 +955,7 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 		r[7][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_DASH)));
 		r[1][k] = (uint32_t)_mm256_movemask_epi8(dot);
 		r[2][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_COLON)));
-		r[3][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_AT)));
+		r[3][k] = want_at ? (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_AT))) : 0;
 		r[4][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_NL)));
 		r[5][k] = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(digit, hexa));
 		r[9][k] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, KV(K_SLASH)));
@@ -969,7 +971,7 @@ masks64_avx2(const unsigned char *p, struct masks *m)
 
 /* AVX-512BW compares give the 64-bit masks directly, without movemask. */
 __attribute__((target(KERNEL_AVX512))) static inline __attribute__((always_inline)) void
-masks64_avx512(const unsigned char *p, struct masks *m)
+masks64_avx512(const unsigned char *p, struct masks *m, int want_at)
 {
 	const unsigned char(*K)[64] = kconst_p;
 #define k512v(i) _mm512_load_si512((const void *)K[i])
@@ -984,7 +986,8 @@ masks64_avx512(const unsigned char *p, struct masks *m)
 	uint64_t ds = _mm512_cmpeq_epi8_mask(v, k512v(K_DASH));
 	uint64_t co = _mm512_cmpeq_epi8_mask(v, k512v(K_COLON));
 	uint64_t lt = al | _mm512_cmpeq_epi8_mask(v, k512v(K_US));
-	*m = (struct masks){dg | lt | ds | dt, dt, co, _mm512_cmpeq_epi8_mask(v, k512v(K_AT)),
+	uint64_t at = want_at ? _mm512_cmpeq_epi8_mask(v, k512v(K_AT)) : 0;
+	*m = (struct masks){dg | lt | ds | dt, dt, co, at,
 			    _mm512_cmpeq_epi8_mask(v, k512v(K_NL)), hx, dg, ds, lt,
 			    dg | al | dt | co, _mm512_cmpeq_epi8_mask(v, k512v(K_SLASH))};
 #undef k512v
@@ -993,8 +996,9 @@ masks64_avx512(const unsigned char *p, struct masks *m)
 
 /* The reference kernel, byte by byte with the tables: other processors,
  * and the tests compare the SIMD kernels with it. */
-static inline void masks64_c(const unsigned char *p, struct masks *m)
+static inline void masks64_c(const unsigned char *p, struct masks *m, int want_at)
 {
+	(void)want_at; /* the reference kernel always has every mask */
 	memset(m, 0, sizeof *m);
 	for (int i = 0; i < 64; i++) {
 		unsigned char c = p[i];
@@ -1024,7 +1028,9 @@ static inline void masks64_c(const unsigned char *p, struct masks *m)
 	}
 }
 
-typedef void (*masks_fn)(const unsigned char *p, struct masks *m);
+/* The masks of p[0..64) in *m; '@' only when want_at (an email indicator
+ * is loaded): that mask costs the AVX2 kernel two movemasks per block. */
+typedef void (*masks_fn)(const unsigned char *p, struct masks *m, int want_at);
 typedef void (*scan_fn)(struct scanner *sc, const unsigned char *p, size_t n);
 
 static void scan_c(struct scanner *sc, const unsigned char *p, size_t n);
@@ -1311,17 +1317,17 @@ static inline uint64_t v6_colons(const struct masks *k, const struct masks *nx)
 /* The masks of the block at base (bytes past n are spaces: in no token). */
 static inline __attribute__((always_inline)) void block_masks(const unsigned char *p, size_t n,
 							      size_t base, masks_fn masks64,
-							      struct masks *k)
+							      int want_at, struct masks *k)
 {
 	if (base >= n) {
 		memset(k, 0, sizeof *k);
 	} else if (base + 64 <= n) {
-		masks64(p + base, k);
+		masks64(p + base, k, want_at);
 	} else {
 		unsigned char tail[64];
 		memset(tail, ' ', sizeof tail);
 		memcpy(tail, p + base, n - base);
-		masks64(tail, k);
+		masks64(tail, k, want_at);
 	}
 }
 
@@ -1341,10 +1347,10 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 	struct masks ring[3];
 	struct masks *prev = &ring[0], *cur = &ring[1], *next = &ring[2];
 	memset(prev, 0, sizeof *prev);
-	block_masks(p, n, 0, masks64, cur);
+	block_masks(p, n, 0, masks64, m->has_email, cur);
 	for (size_t base = 0; base < n; base += 64) {
 		struct around ar = {prev, next};
-		block_masks(p, n, base + 64, masks64, next);
+		block_masks(p, n, base + 64, masks64, m->has_email, next);
 		const struct masks k = *cur;
 		sc->line_base = lines;
 		sc->nl_bits = k.nl;
