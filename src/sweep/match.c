@@ -78,24 +78,24 @@ static void add_str(struct matcher *m, uint32_t i, uint64_t h, uint64_t raw)
 	m->tab[k].id = i + 1;
 	if (t == IOC_DOMAIN || t == IOC_HOSTNAME) {
 		size_t bit = raw >> m->dom_shift;
-		m->dom_bits[bit / 64] |= 1ull << (bit % 64);
+		match_bit_set(m->dom_bits, bit);
 		int labels = 1;
 		size_t last = 0; /* the start of the last label */
 		for (const unsigned char *d = v; (d = memchr(d, '.', n - (size_t)(d - v))); d++)
 			labels++, last = (size_t)(d - v) + 1;
 		unsigned tb = match_tld_bit(match_label(v, last, n));
-		m->tld_bits[tb / 64] |= 1ull << (tb % 64);
+		match_bit_set(m->tld_bits, tb);
 		if (labels > m->max_labels)
 			m->max_labels = labels;
 	} else if (t == IOC_MD5 || t == IOC_SHA1 || t == IOC_SHA256) {
 		size_t bit = match_hex_bit(m, v);
-		m->hex_bits[bit / 64] |= 1ull << (bit % 64);
+		match_bit_set(m->hex_bits, bit);
 	} else if (t == IOC_URL) {
 		if (n > m->max_url)
 			m->max_url = n;
 		size_t he = match_url_host_end(v, n);
 		size_t bit = match_final(match_label(v, 0, he)) >> m->url_shift;
-		m->url_bits[bit / 64] |= 1ull << (bit % 64);
+		match_bit_set(m->url_bits, bit);
 	}
 }
 
@@ -191,7 +191,7 @@ static void place_ips(struct matcher *m, const struct ip_ent *ips, size_t nips, 
 				(struct v6_ent){.hi = x->hi, .lo = x->lo, .id = x->id, .len = x->len};
 			if (x->len >= 32) {
 				uint32_t bit = match_v6_bit(x->hi);
-				m->v6_bits[bit / 64] |= 1ull << (bit % 64);
+				match_bit_set(m->v6_bits, bit);
 			}
 			continue;
 		}
@@ -200,7 +200,7 @@ static void place_ips(struct matcher *m, const struct ip_ent *ips, size_t nips, 
 		if (x->len >= 16) {
 			uint32_t first = net >> 12, count = x->len >= 20 ? 1u : 1u << (20 - x->len);
 			for (uint32_t b = first; b < first + count; b++)
-				m->v4_bits[b / 64] |= 1ull << (b % 64);
+				match_bit_set(m->v4_bits, b);
 			m->v4[m->v4_dir[net >> 16]++] = ent;
 		} else {
 			m->v4s[(*k4s)++] = ent;

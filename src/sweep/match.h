@@ -88,6 +88,16 @@ static inline unsigned char match_lower(unsigned char c)
 	return (unsigned char)(c | (((unsigned)c - 'A' < 26u) << 5));
 }
 
+/* Bit i of the bitmap bits (the filters of struct matcher). */
+static inline int match_bit(const uint64_t *bits, size_t i)
+{
+	return (int)(bits[i / 64] >> (i % 64) & 1);
+}
+static inline void match_bit_set(uint64_t *bits, size_t i)
+{
+	bits[i / 64] |= 1ull << (i % 64);
+}
+
 /* The string hash: taken from the last byte to the first over lower-case
  * bytes, so that the hash of every suffix is a prefix of the work. */
 #define MATCH_SEED 0x9e3779b97f4a7c15ull
@@ -122,12 +132,12 @@ static inline uint64_t match_load8(const unsigned char *p)
 	memcpy(&w, p, 8);
 	return w; /* little-endian: p[0] in the low byte */
 }
-/* The hash of the label p[a..b) (also of the "scheme://host" of a URL for
- * the URL filter); p[b-8..b) is read when b >= 8, so p must start the
- * buffer. */
 /* The top bits of a product by this odd constant depend on every bit of
  * the word: the top-level label filter takes them as they are. */
 #define MATCH_LABEL_MUL 0x9e3779b97f4a7c15ull
+/* The hash of the label p[a..b) (also of the "scheme://host" of a URL for
+ * the URL filter); p[b-8..b) is read when b >= 8, so p must start the
+ * buffer. */
 static inline uint64_t match_label(const unsigned char *p, size_t a, size_t b)
 {
 	uint64_t h = ((uint64_t)(b - a) + 1) * 0xc2b2ae3d27d4eb4full;
@@ -177,8 +187,7 @@ static inline unsigned match_tld_bit(uint64_t l)
 }
 static inline int match_tld_has(const struct matcher *m, uint64_t l)
 {
-	unsigned b = match_tld_bit(l);
-	return (int)(m->tld_bits[b / 64] >> (b % 64) & 1);
+	return match_bit(m->tld_bits, match_tld_bit(l));
 }
 
 /* The bit of the hex digits s[0..32+) (a hash in a log, any case) in the

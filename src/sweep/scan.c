@@ -253,7 +253,7 @@ static void v4_lookup(struct scanner *sc, uint32_t ip, const unsigned char *blk,
 {
 	const struct matcher *m = sc->m;
 	uint32_t top = ip >> 12;
-	if (!(m->v4_bits[top / 64] >> (top % 64) & 1))
+	if (!match_bit(m->v4_bits, top))
 		goto shorter;
 	for (uint32_t k = m->v4_dir[ip >> 16], e = m->v4_dir[(ip >> 16) + 1]; k < e; k++) {
 		const struct v4_ent *x = &m->v4[k];
@@ -292,7 +292,7 @@ static inline void v4_check(struct scanner *sc, uint32_t ip, size_t a, size_t b)
 {
 	const struct matcher *m = sc->m;
 	uint32_t top = ip >> 12;
-	if (m->v4_bits[top / 64] >> (top % 64) & 1) {
+	if (match_bit(m->v4_bits, top)) {
 		__builtin_prefetch(&m->v4_dir[ip >> 16]);
 		pend_add(sc, PEND_V4, ip, a, b);
 	} else if (m->nv4s_lens) {
@@ -419,7 +419,7 @@ static void v6_lookup(struct scanner *sc, uint64_t hi, uint64_t lo, const unsign
 {
 	const struct matcher *m = sc->m;
 	uint32_t bit = match_v6_bit(hi);
-	int near = m->v6_bits[bit / 64] >> (bit % 64) & 1;
+	int near = match_bit(m->v6_bits, bit);
 	for (int l = 0; l < m->nv6_lens; l++) {
 		const struct len_range *r = &m->v6_lens[l];
 		if (r->len >= 32 && !near)
@@ -562,11 +562,11 @@ static int parse_v6(const unsigned char *p, size_t a, size_t b, uint16_t g[8])
  * when there is none. */
 static int group(const unsigned char *p, size_t *i, size_t b)
 {
-	unsigned v = 0;
 	size_t s = *i;
+	uint16_t v;
 	while (*i < b && *i - s < 5 && hexv[p[*i]])
-		v = v << 4 | (unsigned)(hexv[p[(*i)++]] - 1);
-	return *i > s && *i - s < 5 ? (int)v : -1;
+		++*i;
+	return hextet(p, s, *i, &v) ? -1 : v;
 }
 
 /* When every IPv6 entry is /32 or longer, an address whose first two
@@ -589,7 +589,7 @@ static int v6_ruled_out(const struct matcher *m, const unsigned char *p, size_t 
 	}
 	uint64_t hi = (uint64_t)((unsigned)g0 << 16 | (unsigned)g1) << 32;
 	uint32_t bit = match_v6_bit(hi);
-	return hi && !(m->v6_bits[bit / 64] >> (bit % 64) & 1);
+	return hi && !match_bit(m->v6_bits, bit);
 }
 
 static void try_v6(struct scanner *sc, const unsigned char *p, size_t a, size_t b)
@@ -630,7 +630,7 @@ static inline void dom_check(struct scanner *sc, uint64_t h, size_t a, size_t b,
 {
 	const struct matcher *m = sc->m;
 	size_t bit = h >> m->dom_shift;
-	if (!(m->dom_bits[bit / 64] >> (bit % 64) & 1))
+	if (!match_bit(m->dom_bits, bit))
 		return;
 	uint64_t f = match_final(h);
 	__builtin_prefetch(&m->tab[f & m->tab_mask]);
@@ -698,7 +698,7 @@ static void hex_word(struct scanner *sc, const unsigned char *p, size_t a, size_
 	if (n != 32 && n != 40 && n != 64)
 		return;
 	size_t bit = match_hex_bit(sc->m, p + a);
-	if (!(sc->m->hex_bits[bit / 64] >> (bit % 64) & 1))
+	if (!match_bit(sc->m->hex_bits, bit))
 		return;
 	for (size_t i = a; i < b; i++)
 		if (!hexv[p[i]])
@@ -812,7 +812,7 @@ static size_t url(struct scanner *sc, const unsigned char *p, size_t n, size_t i
 	 * out without copying them. */
 	uint64_t hh = match_final(match_label(p, a, i + 3 + hl));
 	size_t bit = hh >> sc->m->url_shift;
-	if (!(sc->m->url_bits[bit / 64] >> (bit % 64) & 1))
+	if (!match_bit(sc->m->url_bits, bit))
 		return b;
 	unsigned char buf[IOC_VALUE_MAX + 8];
 	for (size_t j = a; j < i + 3; j++)
@@ -998,7 +998,6 @@ masks64_avx512(const unsigned char *p, struct masks *m, int want_at)
  * and the tests compare the SIMD kernels with it. */
 static inline void masks64_c(const unsigned char *p, struct masks *m, int want_at)
 {
-	(void)want_at; /* the reference kernel always has every mask */
 	memset(m, 0, sizeof *m);
 	for (int i = 0; i < 64; i++) {
 		unsigned char c = p[i];
@@ -1009,7 +1008,7 @@ static inline void masks64_c(const unsigned char *p, struct masks *m, int want_a
 			m->dot |= bit;
 		else if (c == ':')
 			m->colon |= bit;
-		else if (c == '@')
+		else if (c == '@' && want_at)
 			m->at |= bit;
 		else if (c == '\n')
 			m->nl |= bit;
@@ -1311,7 +1310,7 @@ static inline uint64_t v6_colons(const struct masks *k, const struct masks *nx)
 	uint64_t c = k->colon;
 	uint64_t s2 = c & (next5(c) | spill5(nx->colon)); /* a colon 1 to 5 bytes on */
 	uint64_t s3 = c & next5(s2), s4 = c & next5(s3);
-	return s4 | (c & ((c >> 1) | (nx->colon << 63)));
+	return s4 | colon_pairs(k, nx);
 }
 
 /* The masks of the block at base (bytes past n are spaces: in no token). */
@@ -1371,8 +1370,6 @@ scan_loop(struct scanner *sc, const unsigned char *p, size_t n, masks_fn masks64
 				hexl = hex16(k.hex);
 			t |= hexl;
 		}
-		if (!m->has_email)
-			t &= ~k.at;
 		while (t) {
 			int d = __builtin_ctzll(t);
 			t &= t - 1;
